@@ -1,0 +1,56 @@
+"""stancekit: per-sentence stance toward named actors, and reporting versus editorializing.
+
+>>> import stancekit
+>>> an = stancekit.load()            # the default model, offline
+>>> doc = an.analyze("Critics say the minister's plan is a disaster.")
+
+Nothing heavy is imported here: torch, transformers and spaCy load on first use.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Actor", "ActorStance", "Analyzer", "Document", "Sentence", "__version__", "errors", "load", "train",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from stancekit.analyzer import Analyzer
+    from stancekit.results import Actor, ActorStance, Document, Sentence
+
+
+def load(model: str | None = None, **kwargs: Any) -> Analyzer:
+    """Load an :class:`Analyzer` for a model name (``news-small``, ``news-base``) or folder.
+
+    Keyword arguments go to :class:`Analyzer` (``batch_size``, ``spacy_model``, ``aliases``,
+    ``quantize``).
+    """
+    from stancekit.analyzer import Analyzer
+
+    return Analyzer.from_pretrained(model, **kwargs)
+
+
+def train(config, **overrides: Any) -> dict:
+    """Train a model from a ``TrainConfig`` or a ``train.yaml`` path (see stancekit.training)."""
+    from stancekit.training.trainer import train as _train
+
+    return _train(config, **overrides)
+
+
+def __getattr__(name: str) -> Any:
+    if name == "Analyzer":
+        from stancekit.analyzer import Analyzer
+
+        return Analyzer
+    if name in ("Actor", "ActorStance", "Document", "Sentence"):
+        from stancekit import results
+
+        return getattr(results, name)
+    if name == "errors":
+        from stancekit import errors
+
+        return errors
+    raise AttributeError(f"module 'stancekit' has no attribute {name!r}")

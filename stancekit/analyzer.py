@@ -1,0 +1,192 @@
+"""The Analyzer: text in, typed results out. Orchestration only.
+
+segment (sentences, entities) -> actors (resolved per document) -> one batched model pass
+over every sentence with its mentions marked -> calibrated labels -> results. The spaCy
+pipeline, tokenizer and network load once per Analyzer; nothing is re-loaded per call.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from stancekit.errors import InputError
+from stancekit.results import ActorStance, Document, Sentence, summarize_actors
+
+
+class Analyzer:
+    """Scores sentences for stance toward actors and for editorializing.
+
+    Build one with :func:`stancekit.load` (or :meth:`from_pretrained`).
+    """
+
+    def __init__(self, network, tokenizer, config, *, model_path: Path | None = None, batch_size: int = 32,
+                 spacy_model: str | None = None, aliases=None, nlp=None) -> None:
+        from stancekit.modeling.inference import Predictor
+        from stancekit.text.actors import ActorFinder
+        from stancekit.text.aliases import AliasTable
+        from stancekit.text.segmentation import DEFAULT_SPACY_MODEL, Segmenter
+
+        if not isinstance(batch_size, int) or batch_size < 1:
+            raise InputError(f"batch_size must be a positive integer, got {batch_size!r}")
+        self.config = config
+        self.model_path = model_path
+        self.name = config.name or (model_path.name if model_path else "")
+        self.predictor = Predictor(network, tokenizer, config, batch_size=batch_size)
+        table = AliasTable.default()
+        if isinstance(aliases, str | os.PathLike):
+            table = AliasTable.from_file(aliases)
+        elif isinstance(aliases, Mapping):
+            table = table.extended(aliases)
+        elif aliases is not None:
+            raise InputError("aliases must be a mapping {name: {kind, aliases}} or a path to a JSON file")
+        self.segmenter = Segmenter(nlp, spacy_model=spacy_model or DEFAULT_SPACY_MODEL)
+        self.finder = ActorFinder(table)
+
+    @classmethod
+    def from_pretrained(cls, model: str | os.PathLike | None = None, *, quantize: bool = False,
+                        **kwargs) -> Analyzer:
+        """Load a model folder by name (``news-small``, ``news-base``) or path."""
+        from stancekit.modeling.checkpoint import find_model, load_model
+
+        if model is not None and not isinstance(model, str | os.PathLike):
+            raise InputError(f"model must be a name or a path, got {type(model).__name__}")
+        folder = find_model(model)
+        network, tokenizer, config = load_model(folder)
+        if quantize:
+            from stancekit.modeling.quantize import quantize_dynamic
+
+            network = quantize_dynamic(network)
+        return cls(network, tokenizer, config, model_path=folder, **kwargs)
+
+    # ----------------------------------------------------------------- documents
+    def analyze(self, text: str, actors: Sequence[str | Mapping] | None = None, *, use_ner: bool = True) -> Document:
+        """Every sentence of ``text`` with its editorial flag and its stance toward each actor.
+
+        ``actors`` (names or ``{"name", "aliases", "kind"}``) are found besides the NER actors,
+        or instead of them with ``use_ner=False``.
+        """
+        return self.analyze_many([text], actors, use_ner=use_ner)[0]
+
+    def analyze_many(self, texts: Iterable[str], actors: Sequence[str | Mapping] | None = None, *,
+                     use_ner: bool = True) -> list[Document]:
+        """Analyse many documents in one batched model pass (same results as one by one)."""
+        from stancekit.text.actors import parse_actor_specs
+
+        texts = list(texts) if not isinstance(texts, str) else None
+        if texts is None:
+            raise InputError("analyze_many takes a list of texts, not a single string")
+        for i, t in enumerate(texts):
+            if not isinstance(t, str):
+                raise InputError(f"text #{i} must be a str, got {type(t).__name__}")
+        specs = parse_actor_specs(actors)
+        plans = []
+        flat_texts: list[str] = []
+        flat_spans: list[list[tuple[int, int]]] = []
+        for text, seg in zip(texts, self.segmenter.segment_many(texts), strict=True):
+            found, mentions = self.finder.find(text, seg.entities, specs, use_ner=use_ner)
+            per_sentence = _assign(seg.sentences, mentions)
+            first = len(flat_texts)
+            for sent, ms in zip(seg.sentences, per_sentence, strict=True):
+                flat_texts.append(sent.text)
+                flat_spans.append([(max(m.start, sent.start) - sent.start, min(m.end, sent.end) - sent.start)
+                                   for m in ms])
+            plans.append((text, seg.sentences, found, per_sentence, first))
+        stance_p, editorial_p = self.predictor.probabilities(flat_texts, flat_spans) if flat_texts else ([], None)
+        docs = []
+        labels = self.config.stance_labels
+        ed_index = self.config.editorial_labels.index("editorial")
+        for text, sentences, found, per_sentence, first in plans:
+            out_sentences = []
+            all_stances = []
+            for k, (sent, ms) in enumerate(zip(sentences, per_sentence, strict=True)):
+                probs = stance_p[first + k]
+                stances = []
+                for m, p in zip(ms, probs, strict=True):
+                    actor = found[m.actor]
+                    stances.append(ActorStance(actor.name, actor.kind, m.text, m.start, m.end,
+                                               labels[int(np.argmax(p))],
+                                               {lab: round(float(v), 6) for lab, v in zip(labels, p, strict=True)}))
+                score = float(editorial_p[first + k][ed_index])
+                out_sentences.append(Sentence(k, sent.text, sent.start, sent.end, score >= 0.5, round(score, 6),
+                                              stances))
+                all_stances.extend(stances)
+            summary = summarize_actors([(a.name, a.kind, a.surfaces) for a in found], all_stances)
+            docs.append(Document(text, out_sentences, summary, self.name))
+        return docs
+
+    # ----------------------------------------------------------------- sentences
+    def predict_stance(self, items: Sequence[Mapping]) -> list[dict]:
+        """Stance toward the span ``text[start:end]`` of each item ``{"text", "start", "end"}``."""
+        if isinstance(items, Mapping) or isinstance(items, str):
+            raise InputError("predict_stance takes a list of {'text', 'start', 'end'} mappings")
+        texts, spans = [], []
+        for i, it in enumerate(items):
+            if not isinstance(it, Mapping):
+                raise InputError(f"item {i} must be a mapping with text, start, end; got {type(it).__name__}")
+            text = it.get("text")
+            if not isinstance(text, str):
+                raise InputError(f"item {i}: field 'text' must be a str, got {type(text).__name__}")
+            start, end = it.get("start"), it.get("end")
+            if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
+                raise InputError(f"item {i}: fields 'start' and 'end' must be integers")
+            if not 0 <= start < end <= len(text):
+                raise InputError(f"item {i}: span {start}:{end} is not inside the text (length {len(text)})")
+            texts.append(text)
+            spans.append([(start, end)])
+        if not texts:
+            return []
+        stance_p, _ = self.predictor.probabilities(texts, spans)
+        labels = self.config.stance_labels
+        return [{"label": labels[int(np.argmax(p[0]))],
+                 "scores": {lab: float(v) for lab, v in zip(labels, p[0], strict=True)}} for p in stance_p]
+
+    def predict_editorial(self, sentences: Sequence[str]) -> list[dict]:
+        """``{"label": "editorial"|"reporting", "score": P(editorial)}`` per sentence.
+
+        Single-pass models read the flag with the sentence's actors marked, as in training
+        and in :meth:`analyze`; the actors are found here the same way.
+        """
+        if isinstance(sentences, str):
+            raise InputError("predict_editorial takes a list of sentences, not a single string")
+        sentences = list(sentences)
+        for i, s in enumerate(sentences):
+            if not isinstance(s, str):
+                raise InputError(f"sentence {i} must be a str, got {type(s).__name__}")
+        if not sentences:
+            return []
+        if self.config.marking == "all":
+            from stancekit.data.examples import detect_mentions
+
+            spans = detect_mentions(sentences, self.segmenter, self.finder)
+        else:
+            spans = [[] for _ in sentences]
+        _, editorial_p = self.predictor.probabilities(sentences, spans)
+        idx = self.config.editorial_labels.index("editorial")
+        return [{"label": "editorial" if p[idx] >= 0.5 else "reporting", "score": float(p[idx])}
+                for p in editorial_p]
+
+    def score(self, inputs, output, **kwargs):
+        """Score a corpus to Parquet/JSONL (see :func:`stancekit.scoring.job.score`)."""
+        from stancekit.scoring.job import score
+
+        return score(self, inputs, output, **kwargs)
+
+    def __repr__(self) -> str:
+        return f"Analyzer(model={self.name!r}, marking={self.config.marking!r}, path={str(self.model_path)!r})"
+
+
+def _assign(sentences, mentions):
+    """Mentions per sentence (by start offset); sentences are sorted and disjoint."""
+    out = [[] for _ in sentences]
+    starts = [s.start for s in sentences]
+    import bisect
+
+    for m in mentions:
+        k = bisect.bisect_right(starts, m.start) - 1
+        if k >= 0 and m.start < sentences[k].end:
+            out[k].append(m)
+    return out

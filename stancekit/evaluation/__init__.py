@@ -1,0 +1,1 @@
+"""Evaluation: metrics, baselines and speed measurements shared by training, cards and benchmarks."""

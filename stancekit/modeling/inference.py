@@ -1,0 +1,94 @@
+"""The one batched inference path, used by analyze(), score(), the harness and training.
+
+Sentences are tokenized once, sorted by length into batches (dynamic padding, so short and
+long sentences never share a padded width), run under ``torch.inference_mode``, and their
+outputs put back in the caller's order. Results do not depend on batch size or order
+beyond float rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import torch
+
+from stancekit.modeling.calibration import softmax
+from stancekit.modeling.checkpoint import ModelConfig
+from stancekit.modeling.inputs import EncodedItem, MarkerEncoder, collate, length_batches
+from stancekit.modeling.network import StanceNetwork
+
+Spans = Sequence[tuple[int, int]]
+
+
+class Predictor:
+    """Runs a :class:`StanceNetwork` over sentences with marked mentions."""
+
+    def __init__(self, network: StanceNetwork, tokenizer, config: ModelConfig, batch_size: int = 32) -> None:
+        self.network = network
+        self.config = config
+        self.encoder = MarkerEncoder(tokenizer, config.max_length)
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str], spans: Sequence[Spans]) -> list[EncodedItem]:
+        """Inputs for the model's marking: all mentions at once, or one input per mention."""
+        if self.config.marking == "all":
+            return self.encoder.encode_many(texts, spans)
+        # per-pair form: one input without marks for the editorial flag, one per mention
+        flat_texts, flat_spans, back = [], [], []
+        for i, (t, ss) in enumerate(zip(texts, spans, strict=True)):
+            flat_texts.append(t)
+            flat_spans.append([])
+            back.append((i, None))
+            for m, sp in enumerate(ss):
+                flat_texts.append(t)
+                flat_spans.append([sp])
+                back.append((i, m))
+        items = self.encoder.encode_many(flat_texts, flat_spans)
+        for it in items:
+            source, mention = back[it.source]
+            it.source = source
+            it.mention_ids = [mention] if mention is not None else []
+            if mention is not None:
+                it.weight = 0  # stance-only input: does not vote on the editorial flag
+        return items
+
+    def logits(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[list[np.ndarray], np.ndarray]:
+        """Raw logits: (per sentence an (n_mentions, 3) array, (n_sentences, 2) array)."""
+        items = self.encode(texts, spans)
+        return self.logits_for_items(items, len(texts), [len(s) for s in spans])
+
+    def logits_for_items(self, items: list[EncodedItem], n_sources: int,
+                         n_mentions: Sequence[int]) -> tuple[list[np.ndarray], np.ndarray]:
+        n_st = len(self.config.stance_labels)
+        n_ed = len(self.config.editorial_labels)
+        stance = [np.zeros((k, n_st), dtype=np.float32) for k in n_mentions]
+        editorial = np.zeros((n_sources, n_ed), dtype=np.float64)
+        weights = np.zeros(n_sources, dtype=np.float64)
+        was_training = self.network.training
+        self.network.eval()
+        with torch.inference_mode():
+            for batch_idx in length_batches([len(it) for it in items], self.batch_size):
+                batch_items = [items[i] for i in batch_idx]
+                st, ed = self.network(collate(batch_items, self.encoder.pad_id))
+                st = st.float().numpy()
+                ed = ed.float().numpy()
+                row = 0
+                for r, it in enumerate(batch_items):
+                    for m in it.mention_ids:
+                        stance[it.source][m] = st[row]
+                        row += 1
+                    w = max(it.weight, 0)
+                    if w or not weights[it.source]:
+                        editorial[it.source] += ed[r] * max(w, 1e-9)
+                        weights[it.source] += max(w, 1e-9)
+        self.network.train(was_training)
+        editorial = editorial / np.maximum(weights, 1e-12)[:, None]
+        return stance, editorial.astype(np.float32)
+
+    def probabilities(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[list[np.ndarray], np.ndarray]:
+        """Calibrated probabilities (temperatures from the model folder)."""
+        stance, editorial = self.logits(texts, spans)
+        t = self.config.temperatures
+        return ([softmax(s, t.get("stance", 1.0)) if len(s) else s for s in stance],
+                softmax(editorial, t.get("editorial", 1.0)))

@@ -1,0 +1,175 @@
+"""Model inputs: a sentence tokenized once, with every target mention marked.
+
+A mention is wrapped in two marker positions (start, end) whose embeddings are learned
+vectors injected at the input layer. The stance toward a mention is read from its own
+markers, so one encoder pass serves every actor of a sentence and the editorial flag
+(read from the pooled sentence). Marking a single mention per input gives the classic
+per-pair form with the same code.
+
+Tokenization happens here, once per sentence, outside the model's hot loop. A sentence
+too long for the encoder is cut into windows that never split a mention.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import torch
+
+NO_MARK, START_MARK, END_MARK = 0, 1, 2
+IGNORE = -100
+
+
+@dataclass(slots=True)
+class EncodedItem:
+    """One encoder input: token ids (marker slots included) and where its mentions are."""
+
+    input_ids: list[int]
+    marker_types: list[int]
+    markers: list[tuple[int, int]]  # (start marker position, end marker position) per mention
+    mention_ids: list[int]  # index of each mention in the caller's list of spans
+    source: int  # index of the caller's sentence
+    weight: int  # content tokens in this window (to average windows of one sentence)
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+
+class MarkerEncoder:
+    """Turns (sentence, mention spans) into :class:`EncodedItem` windows."""
+
+    def __init__(self, tokenizer, max_length: int = 256) -> None:
+        if not getattr(tokenizer, "is_fast", False):
+            raise TypeError("stancekit needs a fast (Rust) tokenizer for character offsets")
+        self.tokenizer = tokenizer
+        tokenizer.model_max_length = 10**9  # we window long sentences ourselves: silence the warning
+        self.max_length = max_length
+        self.cls_id = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
+        self.sep_id = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+        placeholder = tokenizer.mask_token_id if tokenizer.mask_token_id is not None else tokenizer.unk_token_id
+        self.placeholder_id = placeholder if placeholder is not None else self.pad_id
+
+    def encode_many(
+        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
+    ) -> list[EncodedItem]:
+        """Encode sentences with their mention spans; tokenizes all sentences in one call."""
+        enc = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True)
+        items: list[EncodedItem] = []
+        for i, (ids, offsets) in enumerate(zip(enc["input_ids"], enc["offset_mapping"], strict=True)):
+            items.extend(self._encode_one(i, ids, offsets, spans[i]))
+        return items
+
+    def _token_range(self, offsets, start: int, end: int) -> tuple[int, int]:
+        first = next((k for k, (a, b) in enumerate(offsets) if b > start and b > a), len(offsets))
+        last = first
+        for k in range(first, len(offsets)):
+            a, b = offsets[k]
+            if a >= end:
+                break
+            if b > a:
+                last = k + 1
+        if last <= first:  # span inside a single token's gap: mark the nearest token
+            last = min(first + 1, len(offsets))
+            first = min(first, max(len(offsets) - 1, 0))
+        return first, last
+
+    def _encode_one(self, source: int, ids: list[int], offsets, spans) -> list[EncodedItem]:
+        ranges = [self._token_range(offsets, s, e) for s, e in spans]
+        budget = self.max_length - 2
+        windows = _windows(len(ids), ranges, budget)
+        out = []
+        for lo, hi in windows:
+            inside = [m for m, (a, b) in enumerate(ranges) if lo <= a and b <= hi]
+            starts: dict[int, list[int]] = {}
+            ends: dict[int, list[int]] = {}
+            for m in inside:
+                a, b = ranges[m]
+                starts.setdefault(a, []).append(m)
+                ends.setdefault(b, []).append(m)
+            seq = [self.cls_id]
+            types = [NO_MARK]
+            pos: dict[int, list[int]] = {m: [0, 0] for m in inside}
+            for k in range(lo, hi + 1):
+                for m in ends.get(k, ()):
+                    pos[m][1] = len(seq)
+                    seq.append(self.placeholder_id)
+                    types.append(END_MARK)
+                for m in sorted(starts.get(k, ()), key=lambda m: -ranges[m][1]):
+                    pos[m][0] = len(seq)
+                    seq.append(self.placeholder_id)
+                    types.append(START_MARK)
+                if k < hi:
+                    seq.append(ids[k])
+                    types.append(NO_MARK)
+            seq.append(self.sep_id)
+            types.append(NO_MARK)
+            out.append(EncodedItem(seq, types, [tuple(pos[m]) for m in inside], inside, source, hi - lo))
+        return out
+
+
+def _windows(n: int, ranges: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
+    """Cut [0, n) into windows that fit ``budget`` with their markers and never cut a mention."""
+    def cost(lo: int, hi: int) -> int:
+        return (hi - lo) + 2 * sum(1 for a, b in ranges if lo <= a and b <= hi)
+
+    if cost(0, n) <= budget:
+        return [(0, n)]
+    windows = []
+    lo = 0
+    while lo < n:
+        hi = lo
+        while hi < n and cost(lo, hi + 1) <= budget:
+            hi += 1
+        hi = max(hi, lo + 1)
+        # move the cut back so that it does not fall inside a mention
+        for a, b in ranges:
+            if a < hi < b and a > lo:
+                hi = a
+        windows.append((lo, hi))
+        lo = hi
+    return windows
+
+
+@dataclass(slots=True)
+class Batch:
+    """Padded tensors for one forward pass."""
+
+    input_ids: torch.Tensor
+    attention_mask: torch.Tensor
+    marker_types: torch.Tensor
+    mention_index: torch.Tensor  # (M, 3): row in batch, start marker position, end marker position
+    stance_labels: torch.Tensor | None = None  # (M,)
+    editorial_labels: torch.Tensor | None = None  # (B,)
+
+
+def collate(items: Sequence[EncodedItem], pad_id: int,
+            stance_labels: Sequence[Sequence[int]] | None = None,
+            editorial_labels: Sequence[int] | None = None) -> Batch:
+    """Pad to the longest item in the batch (dynamic padding)."""
+    width = max(len(it) for it in items)
+    ids = torch.full((len(items), width), pad_id, dtype=torch.long)
+    mask = torch.zeros((len(items), width), dtype=torch.long)
+    types = torch.zeros((len(items), width), dtype=torch.long)
+    index = []
+    for r, it in enumerate(items):
+        n = len(it)
+        ids[r, :n] = torch.tensor(it.input_ids)
+        mask[r, :n] = 1
+        types[r, :n] = torch.tensor(it.marker_types)
+        index.extend((r, s, e) for s, e in it.markers)
+    mention_index = torch.tensor(index, dtype=torch.long).reshape(-1, 3)
+    st = None
+    if stance_labels is not None:
+        st = torch.tensor([lab for labs in stance_labels for lab in labs], dtype=torch.long)
+    ed = None
+    if editorial_labels is not None:
+        ed = torch.tensor(list(editorial_labels), dtype=torch.long)
+    return Batch(ids, mask, types, mention_index, st, ed)
+
+
+def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
+    """Indices grouped into batches of similar length (stable sort: deterministic)."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]

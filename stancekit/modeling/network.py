@@ -1,0 +1,62 @@
+"""The network: one transformer encoder, learned target markers, a stance and an editorial head.
+
+Where a sentence's stance is computed: :meth:`StanceNetwork.forward` reads each mention's
+start and end marker states (plus the pooled sentence) into the stance head; the editorial
+head reads the pooled sentence. Both heads share the encoder, so one pass serves both.
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from stancekit.modeling.inputs import END_MARK, START_MARK, Batch
+
+
+class Head(nn.Module):
+    """dropout -> dense -> tanh -> dropout -> linear: the usual classification head."""
+
+    def __init__(self, in_dim: int, hidden: int, n_labels: int, dropout: float) -> None:
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Dropout(dropout), nn.Linear(in_dim, hidden), nn.Tanh(), nn.Dropout(dropout),
+            nn.Linear(hidden, n_labels),
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.net(x)
+
+
+class StanceNetwork(nn.Module):
+    """Encoder + marker embeddings + stance head (3 labels) + editorial head (2 labels)."""
+
+    def __init__(self, encoder: nn.Module, n_stance: int = 3, n_editorial: int = 2,
+                 dropout: float = 0.1) -> None:
+        super().__init__()
+        self.encoder = encoder
+        hidden = encoder.config.hidden_size
+        emb = encoder.get_input_embeddings().weight
+        std = float(emb.detach().std())
+        self.markers = nn.Parameter(torch.randn(2, hidden) * std)
+        self.stance_head = Head(3 * hidden, hidden, n_stance, dropout)
+        self.editorial_head = Head(hidden, hidden, n_editorial, dropout)
+
+    def forward(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
+        """Return (stance logits per mention (M, 3), editorial logits per input (B, 2))."""
+        embeds = self.encoder.get_input_embeddings()(batch.input_ids)
+        types = batch.marker_types.unsqueeze(-1)
+        markers = self.markers.to(embeds.dtype)
+        embeds = torch.where(types == START_MARK, markers[0], embeds)
+        embeds = torch.where(types == END_MARK, markers[1], embeds)
+        hidden = self.encoder(inputs_embeds=embeds, attention_mask=batch.attention_mask).last_hidden_state
+        mask = batch.attention_mask.unsqueeze(-1).to(hidden.dtype)
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+        editorial = self.editorial_head(pooled)
+        idx = batch.mention_index
+        if idx.numel():
+            rows, starts, ends = idx[:, 0], idx[:, 1], idx[:, 2]
+            feats = torch.cat([hidden[rows, starts], hidden[rows, ends], pooled[rows]], dim=-1)
+            stance = self.stance_head(feats)
+        else:
+            stance = hidden.new_zeros((0, self.stance_head.net[-1].out_features))
+        return stance, editorial

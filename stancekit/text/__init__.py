@@ -1,0 +1,1 @@
+"""Text stage: sentences with offsets, and the actors a document names."""

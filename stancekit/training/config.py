@@ -1,0 +1,80 @@
+"""Training configuration: a dataclass that round-trips to the ``train.yaml`` of a model folder."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+from stancekit.errors import ConfigError
+
+
+@dataclass
+class TrainConfig:
+    """Everything that decides a trained model; the committed train.yaml reproduces it."""
+
+    name: str
+    base_model: str = "sentence-transformers/all-MiniLM-L6-v2"
+    output_dir: str = ""
+    data_dir: str | None = None
+    train_sets: list[str] = field(default_factory=lambda: ["newsmtsc-train", "checkthat-train", "babe-train"])
+    dev_sets: list[str] = field(default_factory=lambda: ["newsmtsc-rw-dev", "newsmtsc-mt-dev", "checkthat-dev", "babe-dev"])
+    report_sets: list[str] = field(default_factory=lambda: ["checkthat-dev-test"])
+    stance_files: list[str] = field(default_factory=list)  # users' own labelled files
+    editorial_files: list[str] = field(default_factory=list)
+    babe_labels: str = "bias"
+    marking: str = "all"
+    weights: str = "full"
+    lora: dict = field(default_factory=dict)
+    max_length: int = 256
+    epochs: float = 4.0
+    batch_size: int = 16
+    learning_rate: float = 5e-5
+    head_learning_rate: float = 5e-4
+    weight_decay: float = 0.01
+    warmup_ratio: float = 0.06
+    dropout: float = 0.1
+    editorial_loss_weight: float = 1.0
+    class_weights: bool = True
+    evals_per_epoch: int = 2
+    patience: int = 3
+    seed: int = 13
+    max_examples_per_set: int | None = None  # small runs (tests, smoke checks)
+    calibrate: bool = True
+    save_dtype: str = "float16"
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.marking not in ("all", "target"):
+            raise ConfigError(f"marking must be 'all' or 'target', got {self.marking!r}")
+        if self.weights not in ("full", "lora"):
+            raise ConfigError(f"weights must be 'full' or 'lora', got {self.weights!r}")
+        if self.epochs <= 0 or self.batch_size <= 0:
+            raise ConfigError("epochs and batch_size must be positive")
+        if not self.output_dir:
+            self.output_dir = str(Path("models") / self.name)
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> TrainConfig:
+        import yaml
+
+        path = Path(path)
+        try:
+            data = yaml.safe_load(path.read_text("utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise ConfigError(f"{path}: cannot read training config ({exc})") from exc
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: a training config must be a mapping")
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ConfigError(f"{path}: unknown keys {unknown}; known keys: {sorted(known)}")
+        if "name" not in data:
+            raise ConfigError(f"{path}: missing key 'name'")
+        return cls(**data)
+
+    def to_yaml(self) -> str:
+        import yaml
+
+        data = asdict(self)
+        data.pop("progress")
+        return yaml.safe_dump(data, sort_keys=False)

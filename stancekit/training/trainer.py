@@ -1,0 +1,280 @@
+"""The one training loop for both tasks.
+
+Stance rows and editorial rows are mixed into one shuffled stream of length-bucketed
+batches; each batch's loss is the stance cross-entropy over its labelled mentions plus the
+editorial cross-entropy over its labelled sentences. The model is evaluated on the dev sets
+a few times per epoch; the best state by mean dev macro-F1 is kept (early stopping), then
+temperatures are fitted on dev and the folder is written.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import math
+import random
+import time
+from collections import Counter
+from dataclasses import asdict
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from stancekit.data.examples import Example, build_examples
+from stancekit.data.sources import load_rows, task_of
+from stancekit.data.userfiles import read_editorial_file, read_stance_file
+from stancekit.evaluation.evaluate import collect_logits
+from stancekit.evaluation.metrics import classification_report, macro_f1
+from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
+from stancekit.modeling.calibration import expected_calibration_error, fit_temperature, softmax
+from stancekit.modeling.checkpoint import ModelConfig, build_network, save_model
+from stancekit.modeling.encoder import load_base_encoder
+from stancekit.modeling.inference import Predictor
+from stancekit.modeling.inputs import IGNORE, MarkerEncoder, collate
+from stancekit.training.config import TrainConfig
+
+log = logging.getLogger("stancekit.training")
+
+
+def _seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def _rows(cfg: TrainConfig, names: list[str]) -> dict[str, dict[str, list[dict]]]:
+    """{set name: {task: rows}} for named sets (capped by max_examples_per_set)."""
+    out = {}
+    for name in names:
+        rows = load_rows(name, cfg.data_dir, babe_labels=cfg.babe_labels)
+        if cfg.max_examples_per_set:
+            rows = rows[: cfg.max_examples_per_set]
+        out[name] = {task_of(name): rows}
+    return out
+
+
+def _bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Shuffle, then sort within pools of 50 batches by length: little padding, still random."""
+    idx = list(range(len(lengths)))
+    rng.shuffle(idx)
+    pool = batch_size * 50
+    batches = []
+    for p in range(0, len(idx), pool):
+        chunk = sorted(idx[p:p + pool], key=lambda i: lengths[i])
+        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
+    rng.shuffle(batches)
+    return batches
+
+
+def _class_weights(counts: Counter, n: int) -> torch.Tensor:
+    total = sum(counts.values())
+    w = [total / (n * counts[i]) if counts[i] else 1.0 for i in range(n)]
+    return torch.tensor(w, dtype=torch.float32)
+
+
+class Trainer:
+    """Fine-tunes a :class:`~stancekit.modeling.network.StanceNetwork` from a TrainConfig."""
+
+    def __init__(self, cfg: TrainConfig, segmenter=None, finder=None) -> None:
+        self.cfg = cfg
+        self.segmenter = segmenter
+        self.finder = finder
+
+    def _examples(self, sets: dict[str, dict[str, list[dict]]]) -> dict[str, list[Example]]:
+        if self.cfg.marking == "all" and self.segmenter is None:
+            from stancekit.text.actors import ActorFinder
+            from stancekit.text.segmentation import Segmenter
+
+            self.segmenter, self.finder = Segmenter(), ActorFinder()
+        return {name: build_examples(rows, self.cfg.marking, self.segmenter, self.finder)
+                for name, rows in sets.items()}
+
+    def run(self) -> dict:
+        cfg = self.cfg
+        _seed_everything(cfg.seed)
+        started = time.time()
+        train_sets = _rows(cfg, cfg.train_sets)
+        for f in cfg.stance_files:
+            train_sets[f] = {"stance": read_stance_file(f)}
+        for f in cfg.editorial_files:
+            train_sets[f] = {"editorial": read_editorial_file(f)}
+        dev_sets = _rows(cfg, cfg.dev_sets)
+        report_sets = _rows(cfg, cfg.report_sets)
+        log.info("building examples (marking=%s)", cfg.marking)
+        train_ex = [ex for exs in self._examples(train_sets).values() for ex in exs]
+        dev_ex = self._examples(dev_sets)
+        report_ex = self._examples(report_sets)
+
+        encoder, tokenizer = load_base_encoder(cfg.base_model)
+        if cfg.weights == "lora":
+            from stancekit.modeling.lora import attach_lora
+
+            encoder = attach_lora(encoder, cfg.lora)
+        model_cfg = ModelConfig(base_model=cfg.base_model, max_length=cfg.max_length, marking=cfg.marking,
+                                weights=cfg.weights, dtype=cfg.save_dtype, dropout=cfg.dropout,
+                                lora=dict(cfg.lora) if cfg.weights == "lora" else None, name=cfg.name)
+        network = build_network(model_cfg, encoder)
+        marker_encoder = MarkerEncoder(tokenizer, cfg.max_length)
+
+        items, st_labels, ed_labels = [], [], []
+        encoded = marker_encoder.encode_many([e.text for e in train_ex], [e.spans for e in train_ex])
+        for it in encoded:
+            ex = train_ex[it.source]
+            labs = [ex.stance[m] for m in it.mention_ids]
+            ed = ex.editorial  # every window of a long sentence carries the sentence's label
+            if all(lab == IGNORE for lab in labs) and ed == IGNORE:
+                continue
+            items.append(it)
+            st_labels.append(labs)
+            ed_labels.append(ed)
+        st_counts = Counter(lab for labs in st_labels for lab in labs if lab != IGNORE)
+        ed_counts = Counter(lab for lab in ed_labels if lab != IGNORE)
+        log.info("training inputs: %d (stance targets %s, editorial %s)", len(items), dict(st_counts), dict(ed_counts))
+        st_w = _class_weights(st_counts, len(STANCE_LABELS)) if cfg.class_weights else None
+        ed_w = _class_weights(ed_counts, len(EDITORIAL_LABELS)) if cfg.class_weights else None
+        st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE)
+        ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE)
+
+        head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
+        enc_params = [p for n, p in network.named_parameters() if n.startswith("encoder.") and p.requires_grad]
+        optimizer = torch.optim.AdamW([
+            {"params": enc_params, "lr": cfg.learning_rate},
+            {"params": head_params, "lr": cfg.head_learning_rate},
+        ], weight_decay=cfg.weight_decay)
+        rng = random.Random(cfg.seed)
+        lengths = [len(it) for it in items]
+        steps_per_epoch = math.ceil(len(items) / cfg.batch_size)
+        total_steps = max(1, int(steps_per_epoch * cfg.epochs))
+        warmup = int(total_steps * cfg.warmup_ratio)
+
+        def lr_lambda(step: int) -> float:
+            if step < warmup:
+                return (step + 1) / max(1, warmup)
+            return max(0.0, (total_steps - step) / max(1, total_steps - warmup))
+
+        scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
+        eval_every = max(1, steps_per_epoch // max(1, cfg.evals_per_epoch))
+        predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
+
+        history: list[dict] = []
+        best = {"score": -1.0, "state": None, "step": 0}
+        bad_evals = 0
+        step = 0
+        bar = None
+        if cfg.progress:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(total=total_steps, desc=f"train {cfg.name}", unit="step")
+        network.train()
+        stop = False
+        while step < total_steps and not stop:
+            for batch_idx in _bucketed_batches(lengths, cfg.batch_size, rng):
+                batch = collate([items[i] for i in batch_idx], marker_encoder.pad_id,
+                                [st_labels[i] for i in batch_idx], [ed_labels[i] for i in batch_idx])
+                st, ed = network(batch)
+                loss = torch.zeros((), dtype=torch.float32)
+                if (batch.stance_labels != IGNORE).any():
+                    loss = loss + st_loss(st, batch.stance_labels)
+                if (batch.editorial_labels != IGNORE).any():
+                    loss = loss + cfg.editorial_loss_weight * ed_loss(ed, batch.editorial_labels)
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+                step += 1
+                if bar is not None:
+                    bar.update(1)
+                    bar.set_postfix(loss=f"{loss.item():.3f}", best=f"{best['score']:.3f}")
+                if step % eval_every == 0 or step == total_steps:
+                    scores = self._dev_scores(predictor, dev_ex)
+                    score = float(np.mean(list(scores.values()))) if scores else -float(loss.item())
+                    history.append({"step": step, "epoch": round(step / steps_per_epoch, 2),
+                                    "loss": float(loss.item()), "dev_macro_f1": scores, "mean": score})
+                    log.info("step %d: %s mean %.4f", step, scores, score)
+                    if bar is not None:
+                        bar.write(f"step {step} ({step / steps_per_epoch:.2f} ep): "
+                                  + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()) + f" | mean {score:.4f}")
+                    if score > best["score"]:
+                        best = {"score": score, "step": step,
+                                "state": copy.deepcopy({k: v.detach().clone() for k, v in network.state_dict().items()})}
+                        bad_evals = 0
+                    else:
+                        bad_evals += 1
+                        if bad_evals >= cfg.patience:
+                            stop = True
+                            break
+                    network.train()
+                if step >= total_steps:
+                    break
+        if bar is not None:
+            bar.close()
+        if best["state"] is not None:
+            network.load_state_dict(best["state"])
+        network.eval()
+
+        calibration = self._calibrate(predictor, dev_ex, model_cfg) if cfg.calibrate else {}
+        out = Path(cfg.output_dir)
+        save_model(network, tokenizer, model_cfg, out)
+        (out / "train.yaml").write_text(cfg.to_yaml(), "utf-8")
+        metrics = {
+            "best_step": best["step"],
+            "steps": step,
+            "train_seconds": round(time.time() - started, 1),
+            "history": history,
+            "calibration": calibration,
+            "dev": self._reports(predictor, dev_ex, model_cfg),
+            "report": self._reports(predictor, report_ex, model_cfg),
+            "config": asdict(cfg),
+        }
+        (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+        return metrics
+
+    @staticmethod
+    def _dev_scores(predictor: Predictor, sets: dict[str, list[Example]]) -> dict[str, float]:
+        scores = {}
+        for name, exs in sets.items():
+            task = task_of(name)
+            logits, labels = collect_logits(predictor, exs)[task]
+            scores[name] = macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
+        return scores
+
+    @staticmethod
+    def _calibrate(predictor: Predictor, sets: dict[str, list[Example]], model_cfg: ModelConfig) -> dict:
+        pooled: dict[str, list] = {"stance": [[], []], "editorial": [[], []]}
+        for name, exs in sets.items():
+            task = task_of(name)
+            logits, labels = collect_logits(predictor, exs)[task]
+            pooled[task][0].append(logits)
+            pooled[task][1].append(labels)
+        result = {}
+        for task, (logits, labels) in pooled.items():
+            if not logits:
+                continue
+            x, y = np.concatenate(logits), np.concatenate(labels)
+            t = fit_temperature(x, y)
+            model_cfg.temperatures[task] = t
+            result[task] = {"temperature": t, "ece_before": expected_calibration_error(softmax(x), y),
+                            "ece_after": expected_calibration_error(softmax(x, t), y), "n": int(len(y))}
+        return result
+
+    @staticmethod
+    def _reports(predictor: Predictor, sets: dict[str, list[Example]], model_cfg: ModelConfig) -> dict:
+        out = {}
+        for name, exs in sets.items():
+            task = task_of(name)
+            logits, labels = collect_logits(predictor, exs)[task]
+            probs = softmax(logits, model_cfg.temperatures.get(task, 1.0))
+            names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
+            out[name] = classification_report(labels, probs.argmax(-1), names, probs, n_boot=200)
+        return out
+
+
+def train(config: TrainConfig | str | Path, **overrides) -> dict:
+    """Train a model from a TrainConfig or a train.yaml path; returns the metrics it wrote."""
+    cfg = config if isinstance(config, TrainConfig) else TrainConfig.from_yaml(config)
+    if overrides:
+        cfg = TrainConfig(**{**asdict(cfg), **overrides})
+    return Trainer(cfg).run()

@@ -1,0 +1,110 @@
+"""The public API on a tiny model trained in conftest through the real training path."""
+
+import json
+from dataclasses import asdict
+
+import numpy as np
+import pytest
+
+from stancekit.results import Document
+
+TEXT = ("Critics accused Senator Smith of lying to voters. Smith was praised in Ohio for her courage. "
+        "This disgraceful policy is a betrayal. The council voted 7 to 2 on Tuesday.")
+
+
+def test_analyze_shapes_and_labels(tiny_analyzer):
+    doc = tiny_analyzer.analyze(TEXT)
+    assert isinstance(doc, Document)
+    assert len(doc.sentences) == 4
+    for s in doc.sentences:
+        assert TEXT[s.start:s.end] == s.text
+        assert 0.0 <= s.editorial_score <= 1.0
+        assert s.editorial == (s.editorial_score >= 0.5)
+        for st in s.stances:
+            assert st.label in ("negative", "neutral", "positive")
+            assert set(st.scores) == {"negative", "neutral", "positive"}
+            assert abs(sum(st.scores.values()) - 1) < 1e-4
+            assert st.label == max(st.scores, key=st.scores.get)
+            assert TEXT[st.start:st.end] == st.mention
+    smith = [a for a in doc.actors if a.name == "Smith"]
+    assert smith and smith[0].mentions == 2 and smith[0].kind == "person"
+    assert sum(smith[0].counts.values()) == 2 and -1 <= smith[0].mean_score <= 1
+
+
+def test_document_serialises_to_json_without_glue(tiny_analyzer):
+    doc = tiny_analyzer.analyze(TEXT)
+    data = json.loads(doc.to_json())
+    assert data["sentences"][0]["text"] == doc.sentences[0].text
+    assert data["actors"] == [asdict(a) for a in doc.actors]
+    assert 0 <= data["editorial_share"] <= 1
+    import pyarrow as pa
+
+    from stancekit.results import sentence_schema, stance_schema
+
+    assert pa.Table.from_pylist(doc.sentence_rows("d1"), schema=sentence_schema()).num_rows == 4
+    assert pa.Table.from_pylist(doc.stance_rows("d1"), schema=stance_schema()).num_rows == sum(
+        len(s.stances) for s in doc.sentences)
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t "])
+def test_empty_text(tiny_analyzer, text):
+    doc = tiny_analyzer.analyze(text)
+    assert doc.sentences == [] and doc.actors == []
+    assert doc.to_dict()["editorial_share"] == 0.0
+
+
+def test_non_ascii_and_long_text(tiny_analyzer):
+    text = "Zoë Müller, the mayor of Zürich, was praised. “Quelle catastrophe”, said François Hollande 🙂. " * 60
+    doc = tiny_analyzer.analyze(text)
+    assert len(doc.sentences) >= 120
+    for s in doc.sentences:
+        assert text[s.start:s.end] == s.text
+
+
+def test_user_actors_only(tiny_analyzer):
+    doc = tiny_analyzer.analyze(TEXT, actors=[{"name": "The Council", "aliases": ["council"]}], use_ner=False)
+    assert [a.name for a in doc.actors] == ["The Council"]
+    assert doc.sentences[3].stances[0].mention == "council"
+
+
+def test_predict_stance_and_editorial_formats(tiny_analyzer):
+    out = tiny_analyzer.predict_stance([{"text": "Critics accused Smith of lying.", "start": 16, "end": 21}])
+    assert out[0]["label"] in ("negative", "neutral", "positive")
+    assert abs(sum(out[0]["scores"].values()) - 1) < 1e-4
+    ed = tiny_analyzer.predict_editorial(["The report was published on Monday.", "What a disgrace."])
+    assert [e["label"] for e in ed] == ["editorial" if e["score"] >= 0.5 else "reporting" for e in ed]
+    assert tiny_analyzer.predict_stance([]) == [] and tiny_analyzer.predict_editorial([]) == []
+
+
+def test_tiny_model_learned_its_training_sentences(tiny_analyzer):
+    """Proof that the real weights are used: the model fits the sentences it was trained on."""
+    from tests.conftest import EDITORIAL_ROWS, STANCE_ROWS
+
+    items = [{"text": t, "start": t.index(g), "end": t.index(g) + len(g)} for t, g, _ in STANCE_ROWS]
+    got = [p["label"] for p in tiny_analyzer.predict_stance(items)]
+    assert np.mean([g == lab for g, (_, _, lab) in zip(got, STANCE_ROWS, strict=True)]) >= 0.6
+    ed = tiny_analyzer.predict_editorial([t for t, _ in EDITORIAL_ROWS])
+    assert np.mean([e["label"] == lab for e, (_, lab) in zip(ed, EDITORIAL_ROWS, strict=True)]) >= 0.6
+
+
+def test_results_do_not_depend_on_batch_size_or_order(tiny_model_path):
+    import stancekit
+
+    texts = [TEXT, "Smith met Jones in Ohio. Jones was furious.", "Brown is a hero.", TEXT[:50]]
+    a = stancekit.load(str(tiny_model_path), batch_size=1).analyze_many(texts)
+    b = stancekit.load(str(tiny_model_path), batch_size=64).analyze_many(texts[::-1])[::-1]
+    for da, db in zip(a, b, strict=True):
+        for sa, sb in zip(da.sentences, db.sentences, strict=True):
+            assert abs(sa.editorial_score - sb.editorial_score) < 1e-4
+            for x, y in zip(sa.stances, sb.stances, strict=True):
+                assert x.label == y.label
+                assert all(abs(x.scores[k] - y.scores[k]) < 1e-4 for k in x.scores)
+
+
+def test_analyze_many_equals_one_by_one(tiny_analyzer):
+    texts = [TEXT, "Brown was hailed as a hero by the crowd."]
+    many = tiny_analyzer.analyze_many(texts)
+    for t, d in zip(texts, many, strict=True):
+        one = tiny_analyzer.analyze(t)
+        assert [s.text for s in one.sentences] == [s.text for s in d.sentences]
+        assert [round(s.editorial_score, 4) for s in one.sentences] == [round(s.editorial_score, 4) for s in d.sentences]
