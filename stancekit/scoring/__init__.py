@@ -1,0 +1,1 @@
+"""Scoring stage: corpora in, Parquet/JSONL tables out; streaming, resumable, bad records logged."""

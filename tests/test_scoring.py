@@ -1,0 +1,160 @@
+"""score(): every input format, bad records, resumability after SIGKILL."""
+
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+
+import pyarrow.parquet as pq
+import pytest
+
+from stancekit.errors import ResumeError
+
+DOCS = [
+    "Senator Smith praised Governor Jones on Monday. Critics called the plan a disaster.",
+    "Russia and Ukraine met in Istanbul. Moscow said the talks failed.",
+    "The council voted 7 to 2. Brown was hailed as a hero.",
+    "Zoë Müller won the vote in Zürich.",
+]
+
+
+def _table(folder, name):
+    return pq.read_table(folder / name).to_pylist() if (folder / name).is_dir() else pq.read_table(
+        str(folder / name) + ".parquet").to_pylist()
+
+
+def _expected(analyzer, docs_with_ids):
+    sentences, stances = [], []
+    for doc_id, text in docs_with_ids:
+        d = analyzer.analyze(text)
+        sentences += d.sentence_rows(doc_id)
+        stances += d.stance_rows(doc_id)
+    return sentences, stances
+
+
+def _close(a, b):
+    assert len(a) == len(b)
+    for x, y in zip(a, b, strict=True):
+        assert x.keys() == y.keys()
+        for k in x:
+            if isinstance(x[k], float):
+                assert abs(x[k] - y[k]) < 1e-4, (k, x, y)
+            else:
+                assert x[k] == y[k], (k, x, y)
+
+
+def test_jsonl_equals_analyze_one_by_one(tiny_analyzer, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(DOCS * 5)))
+    summary = tiny_analyzer.score(src, tmp_path / "out", id_column="id", chunk_size=3, progress=False)
+    assert summary.documents == 20 and summary.failed == 0
+    want_s, want_st = _expected(tiny_analyzer, [(f"d{i}", t) for i, t in enumerate(DOCS * 5)])
+    _close(_table(tmp_path / "out", "sentences"), want_s)
+    _close(_table(tmp_path / "out", "stances"), want_st)
+    docs = _table(tmp_path / "out", "documents")
+    assert len(docs) == 20 and all(0 <= d["editorial_share"] <= 1 for d in docs)
+    actors = _table(tmp_path / "out", "actors")
+    assert sum(a["mentions"] for a in actors) == len(want_st)
+
+
+@pytest.mark.parametrize("kind", ["csv", "parquet", "txt", "dataframe", "dataset", "jsonl-out"])
+def test_every_input_format_gives_the_same_rows(tiny_analyzer, tmp_path, kind):
+    import pandas as pd
+
+    df = pd.DataFrame({"doc": [f"d{i}" for i in range(len(DOCS))], "body": DOCS})
+    fmt = "parquet"
+    if kind == "csv":
+        src = tmp_path / "in.csv"
+        df.to_csv(src, index=False)
+    elif kind == "parquet":
+        src = tmp_path / "in.parquet"
+        df.to_parquet(src)
+    elif kind == "txt":
+        src = tmp_path / "txt"
+        src.mkdir()
+        for i, t in enumerate(DOCS):
+            (src / f"d{i}.txt").write_text(t)
+    elif kind == "dataframe":
+        src = df
+    elif kind == "dataset":
+        from datasets import Dataset
+
+        src = Dataset.from_pandas(df)
+    else:
+        src, fmt = df, "jsonl"
+    id_col = None if kind == "txt" else "doc"
+    text_col = "body"
+    tiny_analyzer.score(src, tmp_path / "out", text_column=text_col, id_column=id_col, fmt=fmt, progress=False)
+    ids = [f"d{i}.txt" for i in range(len(DOCS))] if kind == "txt" else [f"d{i}" for i in range(len(DOCS))]
+    want_s, _ = _expected(tiny_analyzer, list(zip(ids, DOCS, strict=True)))
+    if fmt == "jsonl":
+        got = [json.loads(line) for f in sorted((tmp_path / "out" / "sentences").glob("*.jsonl"))
+               for line in f.read_text().splitlines()]
+    else:
+        got = _table(tmp_path / "out", "sentences")
+    _close(got, want_s)
+
+
+def test_bad_records_go_to_errors_and_the_rest_is_scored(tiny_analyzer, tmp_path):
+    src = tmp_path / "mixed.jsonl"
+    lines = [
+        json.dumps({"text": DOCS[0]}).encode(),          # 1 good
+        b'{"text": "broken',                            # 2 malformed JSON
+        json.dumps({"body": "no text column"}).encode(),  # 3 missing text
+        json.dumps({"text": 42}).encode(),               # 4 non-string
+        b'{"text": "bad \xff\xfe bytes"}',               # 5 undecodable
+        json.dumps({"text": "   "}).encode(),            # 6 empty
+        json.dumps({"text": "x" * 2000}).encode(),       # 7 enormous (max_chars=1000)
+        json.dumps({"text": DOCS[1]}).encode(),          # 8 good
+    ]
+    src.write_bytes(b"\n".join(lines) + b"\n")
+    summary = tiny_analyzer.score(src, tmp_path / "out", progress=False, max_chars=1000)
+    errors = [json.loads(line) for f in sorted((tmp_path / "out" / "errors").glob("*.jsonl"))
+              for line in f.read_text().splitlines()]
+    assert [e["location"] for e in errors] == [2, 3, 4, 5, 6, 7]
+    assert all(e["source"] == "mixed.jsonl" and e["reason"] for e in errors)
+    assert summary.failed == 6 and summary.documents == 2
+    assert {r["doc_id"] for r in _table(tmp_path / "out", "sentences")} == {"mixed.jsonl:1", "mixed.jsonl:8"}
+
+
+def test_changed_options_refuse_to_resume(tiny_analyzer, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in DOCS))
+    tiny_analyzer.score(src, tmp_path / "out", progress=False)
+    with pytest.raises(ResumeError, match="overwrite"):
+        tiny_analyzer.score(src, tmp_path / "out", progress=False, chunk_size=7)
+    s = tiny_analyzer.score(src, tmp_path / "out", progress=False, chunk_size=7, overwrite=True)
+    assert s.documents == len(DOCS)
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_path, tmp_path):
+    src = tmp_path / "in.jsonl"
+    docs = [DOCS[i % len(DOCS)] + f" Item {i}." for i in range(120)]
+    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in docs))
+    cmd = [sys.executable, "-m", "stancekit.cli", "score", str(src), "-o", str(tmp_path / "killed"),
+           "--model", str(tiny_model_path), "--chunk-size", "5", "--quiet"]
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    rng = random.Random(7)
+    kills = 0
+    for _ in range(4):
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(6, 14))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+            kills += 1
+        proc.wait()
+    assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
+    ref = [sys.executable, "-m", "stancekit.cli", "score", str(src), "-o", str(tmp_path / "clean"),
+           "--model", str(tiny_model_path), "--chunk-size", "5", "--quiet"]
+    assert subprocess.run(ref, env=env, capture_output=True).returncode == 0
+    assert kills >= 1
+    for table in ("sentences", "stances"):
+        a = _table(tmp_path / "killed", table)
+        b = _table(tmp_path / "clean", table)
+        key = lambda r: (r["doc_id"], r["sentence"], r.get("start"))  # noqa: E731
+        _close(sorted(a, key=key), sorted(b, key=key))
+        assert len({(r["doc_id"], r["sentence"], r["start"]) for r in a}) == len(a)  # no duplicates
