@@ -23,8 +23,10 @@ for actor in sorted(doc.actors, key=lambda a: a.mean_score):
     print(f"  {actor.name:<28} {actor.kind:<13} {actor.mean_score:+.2f}  {actor.counts}")
 
 # Your own actors, with aliases, besides those found by NER:
-doc = an.analyze((here / "article_election.txt").read_text("utf-8"),
-                 actors=[{"name": "Lucinda Hartwell", "aliases": ["Hartwell", "the governor"]}])
+doc = an.analyze(
+    (here / "article_election.txt").read_text("utf-8"),
+    actors=[{"name": "Lucinda Hartwell", "aliases": ["Hartwell", "the governor"]}],
+)
 
 # Sentence-level calls, for data you already have:
 print(an.predict_stance([{"text": "Critics say Smith lied to voters.", "start": 12, "end": 17}]))

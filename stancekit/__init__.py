@@ -14,7 +14,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "Actor", "ActorStance", "Analyzer", "Document", "Sentence", "__version__", "errors", "load", "train",
+    "Actor",
+    "ActorStance",
+    "Analyzer",
+    "Document",
+    "Sentence",
+    "__version__",
+    "errors",
+    "load",
+    "train",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -23,8 +23,18 @@ class Analyzer:
     Build one with :func:`stancekit.load` (or :meth:`from_pretrained`).
     """
 
-    def __init__(self, network, tokenizer, config, *, model_path: Path | None = None, batch_size: int = 32,
-                 spacy_model: str | None = None, aliases=None, nlp=None) -> None:
+    def __init__(
+        self,
+        network,
+        tokenizer,
+        config,
+        *,
+        model_path: Path | None = None,
+        batch_size: int = 32,
+        spacy_model: str | None = None,
+        aliases=None,
+        nlp=None,
+    ) -> None:
         from stancekit.modeling.inference import Predictor
         from stancekit.text.actors import ActorFinder
         from stancekit.text.aliases import AliasTable
@@ -47,8 +57,7 @@ class Analyzer:
         self.finder = ActorFinder(table)
 
     @classmethod
-    def from_pretrained(cls, model: str | os.PathLike | None = None, *, quantize: bool = False,
-                        **kwargs) -> Analyzer:
+    def from_pretrained(cls, model: str | os.PathLike | None = None, *, quantize: bool = False, **kwargs) -> Analyzer:
         """Load a model folder by name (``news-small``, ``news-base``) or path."""
         from stancekit.modeling.checkpoint import find_model, load_model
 
@@ -71,8 +80,9 @@ class Analyzer:
         """
         return self.analyze_many([text], actors, use_ner=use_ner)[0]
 
-    def analyze_many(self, texts: Iterable[str], actors: Sequence[str | Mapping] | None = None, *,
-                     use_ner: bool = True) -> list[Document]:
+    def analyze_many(
+        self, texts: Iterable[str], actors: Sequence[str | Mapping] | None = None, *, use_ner: bool = True
+    ) -> list[Document]:
         """Analyse many documents in one batched model pass (same results as one by one)."""
         from stancekit.text.actors import parse_actor_specs
 
@@ -92,8 +102,9 @@ class Analyzer:
             first = len(flat_texts)
             for sent, ms in zip(seg.sentences, per_sentence, strict=True):
                 flat_texts.append(sent.text)
-                flat_spans.append([(max(m.start, sent.start) - sent.start, min(m.end, sent.end) - sent.start)
-                                   for m in ms])
+                flat_spans.append(
+                    [(max(m.start, sent.start) - sent.start, min(m.end, sent.end) - sent.start) for m in ms]
+                )
             plans.append((text, seg.sentences, found, per_sentence, first))
         stance_p, editorial_p = self.predictor.probabilities(flat_texts, flat_spans) if flat_texts else ([], None)
         docs = []
@@ -107,12 +118,21 @@ class Analyzer:
                 stances = []
                 for m, p in zip(ms, probs, strict=True):
                     actor = found[m.actor]
-                    stances.append(ActorStance(actor.name, actor.kind, m.text, m.start, m.end,
-                                               labels[int(np.argmax(p))],
-                                               {lab: round(float(v), 6) for lab, v in zip(labels, p, strict=True)}))
+                    stances.append(
+                        ActorStance(
+                            actor.name,
+                            actor.kind,
+                            m.text,
+                            m.start,
+                            m.end,
+                            labels[int(np.argmax(p))],
+                            {lab: round(float(v), 6) for lab, v in zip(labels, p, strict=True)},
+                        )
+                    )
                 score = float(editorial_p[first + k][ed_index])
-                out_sentences.append(Sentence(k, sent.text, sent.start, sent.end, score >= 0.5, round(score, 6),
-                                              stances))
+                out_sentences.append(
+                    Sentence(k, sent.text, sent.start, sent.end, score >= 0.5, round(score, 6), stances)
+                )
                 all_stances.extend(stances)
             summary = summarize_actors([(a.name, a.kind, a.surfaces) for a in found], all_stances)
             docs.append(Document(text, out_sentences, summary, self.name))
@@ -121,7 +141,7 @@ class Analyzer:
     # ----------------------------------------------------------------- sentences
     def predict_stance(self, items: Sequence[Mapping]) -> list[dict]:
         """Stance toward the span ``text[start:end]`` of each item ``{"text", "start", "end"}``."""
-        if isinstance(items, Mapping) or isinstance(items, str):
+        if isinstance(items, (Mapping, str)):
             raise InputError("predict_stance takes a list of {'text', 'start', 'end'} mappings")
         texts, spans = [], []
         for i, it in enumerate(items):
@@ -141,8 +161,13 @@ class Analyzer:
             return []
         stance_p, _ = self.predictor.probabilities(texts, spans)
         labels = self.config.stance_labels
-        return [{"label": labels[int(np.argmax(p[0]))],
-                 "scores": {lab: float(v) for lab, v in zip(labels, p[0], strict=True)}} for p in stance_p]
+        return [
+            {
+                "label": labels[int(np.argmax(p[0]))],
+                "scores": {lab: float(v) for lab, v in zip(labels, p[0], strict=True)},
+            }
+            for p in stance_p
+        ]
 
     def predict_editorial(self, sentences: Sequence[str]) -> list[dict]:
         """``{"label": "editorial"|"reporting", "score": P(editorial)}`` per sentence.
@@ -166,8 +191,7 @@ class Analyzer:
             spans = [[] for _ in sentences]
         _, editorial_p = self.predictor.probabilities(sentences, spans)
         idx = self.config.editorial_labels.index("editorial")
-        return [{"label": "editorial" if p[idx] >= 0.5 else "reporting", "score": float(p[idx])}
-                for p in editorial_p]
+        return [{"label": "editorial" if p[idx] >= 0.5 else "reporting", "score": float(p[idx])} for p in editorial_p]
 
     def score(self, inputs, output, **kwargs):
         """Score a corpus to Parquet/JSONL (see :func:`stancekit.scoring.job.score`)."""

@@ -44,8 +44,10 @@ def print_document(doc, out=sys.stdout, width: int = 100) -> None:
         out.write("actors (mentions: negative/neutral/positive, mean P(pos)-P(neg)):\n")
         for a in sorted(doc.actors, key=lambda a: -a.mentions):
             c = a.counts
-            out.write(f"  {a.name} ({a.kind}) x{a.mentions}: {c['negative']}/{c['neutral']}/{c['positive']}"
-                      f"  {a.mean_score:+.2f}\n")
+            out.write(
+                f"  {a.name} ({a.kind}) x{a.mentions}: {c['negative']}/{c['neutral']}/{c['positive']}"
+                f"  {a.mean_score:+.2f}\n"
+            )
 
 
 def cmd_analyze(args) -> int:
@@ -115,11 +117,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_train)
 
     from stancekit.evaluation.harness import add_arguments as add_bench_arguments
+
     p = sub.add_parser("bench", help="accuracy, calibration and speed against baselines")
     add_bench_arguments(p)
     p.set_defaults(func=cmd_bench)
 
     from stancekit.scoring.cli import add_arguments as add_score_arguments
+
     p = sub.add_parser("score", help="score a corpus to Parquet/JSONL, resumably")
     add_score_arguments(p)
     p.set_defaults(func=cmd_score)

@@ -31,8 +31,9 @@ class BaseModelNotInstalledError(ModelNotFoundError):
 class DataError(StancekitError, ValueError):
     """A data file is malformed; the message names the file, the line or row and the field."""
 
-    def __init__(self, message: str, *, path: str | None = None, line: int | None = None,
-                 field: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, path: str | None = None, line: int | None = None, field: str | None = None
+    ) -> None:
         where = []
         if path is not None:
             where.append(str(path))

@@ -20,13 +20,31 @@ BABE_OPINION_LABELS: dict[str, str] = {
 }
 
 STANCE_ALIASES: dict[str, str] = {
-    "negative": "negative", "neg": "negative", "-1": "negative", "2.0": "negative", "2": "negative",
-    "neutral": "neutral", "neu": "neutral", "0": "neutral", "4.0": "neutral", "4": "neutral",
-    "positive": "positive", "pos": "positive", "1": "positive", "6.0": "positive", "6": "positive",
+    "negative": "negative",
+    "neg": "negative",
+    "-1": "negative",
+    "2.0": "negative",
+    "2": "negative",
+    "neutral": "neutral",
+    "neu": "neutral",
+    "0": "neutral",
+    "4.0": "neutral",
+    "4": "neutral",
+    "positive": "positive",
+    "pos": "positive",
+    "1": "positive",
+    "6.0": "positive",
+    "6": "positive",
 }
 EDITORIAL_ALIASES: dict[str, str] = {
-    "editorial": "editorial", "subj": "editorial", "subjective": "editorial", "biased": "editorial",
-    "reporting": "reporting", "obj": "reporting", "objective": "reporting", "non-biased": "reporting",
+    "editorial": "editorial",
+    "subj": "editorial",
+    "subjective": "editorial",
+    "biased": "editorial",
+    "reporting": "reporting",
+    "obj": "reporting",
+    "objective": "reporting",
+    "non-biased": "reporting",
 }
 
 

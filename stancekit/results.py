@@ -70,14 +70,35 @@ class Document:
         return json.dumps(self.to_dict(), **kwargs)
 
     def sentence_rows(self, doc_id: str) -> list[dict]:
-        return [{"doc_id": doc_id, "sentence": s.index, "start": s.start, "end": s.end, "text": s.text,
-                 "editorial": s.editorial, "editorial_score": s.editorial_score} for s in self.sentences]
+        return [
+            {
+                "doc_id": doc_id,
+                "sentence": s.index,
+                "start": s.start,
+                "end": s.end,
+                "text": s.text,
+                "editorial": s.editorial,
+                "editorial_score": s.editorial_score,
+            }
+            for s in self.sentences
+        ]
 
     def stance_rows(self, doc_id: str) -> list[dict]:
-        return [{"doc_id": doc_id, "sentence": s.index, "actor": st.actor, "actor_kind": st.actor_kind,
-                 "mention": st.mention, "start": st.start, "end": st.end, "label": st.label,
-                 **{f"p_{lab}": st.scores[lab] for lab in STANCE_LABELS}}
-                for s in self.sentences for st in s.stances]
+        return [
+            {
+                "doc_id": doc_id,
+                "sentence": s.index,
+                "actor": st.actor,
+                "actor_kind": st.actor_kind,
+                "mention": st.mention,
+                "start": st.start,
+                "end": st.end,
+                "label": st.label,
+                **{f"p_{lab}": st.scores[lab] for lab in STANCE_LABELS},
+            }
+            for s in self.sentences
+            for st in s.stances
+        ]
 
 
 def summarize_actors(names: list[tuple[str, str, list[str]]], stances: list[ActorStance]) -> list[Actor]:
@@ -94,15 +115,32 @@ def summarize_actors(names: list[tuple[str, str, list[str]]], stances: list[Acto
 def sentence_schema():
     import pyarrow as pa
 
-    return pa.schema([("doc_id", pa.string()), ("sentence", pa.int32()), ("start", pa.int64()),
-                      ("end", pa.int64()), ("text", pa.string()), ("editorial", pa.bool_()),
-                      ("editorial_score", pa.float32())])
+    return pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("sentence", pa.int32()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("text", pa.string()),
+            ("editorial", pa.bool_()),
+            ("editorial_score", pa.float32()),
+        ]
+    )
 
 
 def stance_schema():
     import pyarrow as pa
 
-    return pa.schema([("doc_id", pa.string()), ("sentence", pa.int32()), ("actor", pa.string()),
-                      ("actor_kind", pa.string()), ("mention", pa.string()), ("start", pa.int64()),
-                      ("end", pa.int64()), ("label", pa.string()),
-                      *[(f"p_{lab}", pa.float32()) for lab in STANCE_LABELS]])
+    return pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("sentence", pa.int32()),
+            ("actor", pa.string()),
+            ("actor_kind", pa.string()),
+            ("mention", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("label", pa.string()),
+            *[(f"p_{lab}", pa.float32()) for lab in STANCE_LABELS],
+        ]
+    )

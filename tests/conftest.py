@@ -53,10 +53,23 @@ def tiny_model_path(tmp_path_factory) -> Path:
 
     folder = tmp_path_factory.mktemp("tiny")
     stance, editorial = write_tiny_data(folder)
-    cfg = TrainConfig(name="tiny", output_dir=str(folder / "model"), train_sets=[], dev_sets=[], report_sets=[],
-                      stance_files=[str(stance)], editorial_files=[str(editorial)], epochs=3, batch_size=4,
-                      evals_per_epoch=1, patience=100, learning_rate=1e-4, head_learning_rate=1e-3,
-                      progress=False, calibrate=False)
+    cfg = TrainConfig(
+        name="tiny",
+        output_dir=str(folder / "model"),
+        train_sets=[],
+        dev_sets=[],
+        report_sets=[],
+        stance_files=[str(stance)],
+        editorial_files=[str(editorial)],
+        epochs=3,
+        batch_size=4,
+        evals_per_epoch=1,
+        patience=100,
+        learning_rate=1e-4,
+        head_learning_rate=1e-3,
+        progress=False,
+        calibrate=False,
+    )
     Trainer(cfg).run()
     return folder / "model"
 
@@ -71,8 +84,10 @@ def tiny_analyzer(tiny_model_path):
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     if not has_shared_data():
-        pytest.skip("shared labelled data not found: set STANCEKIT_DATA or place it at ../shared/data "
-                    "beside the checkout (CI has it)")
+        pytest.skip(
+            "shared labelled data not found: set STANCEKIT_DATA or place it at ../shared/data "
+            "beside the checkout (CI has it)"
+        )
     from stancekit.data.paths import data_root
 
     return data_root()

@@ -22,10 +22,19 @@ def names(actors, mentions):
 
 def test_alias_table_maps_demonyms_capitals_and_seats_of_government():
     table = AliasTable.default()
-    for surface, name in [("Russian", "Russia"), ("Moscow", "Russia"), ("the Kremlin", "Russia"),
-                          ("Kremlin", "Russia"), ("Washington", "United States"), ("U.S.", "United States"),
-                          ("Turkish", "Turkey"), ("Ankara", "Turkey"), ("Brussels", "European Union"),
-                          ("Democrats", "Democratic Party"), ("GOP", "Republican Party")]:
+    for surface, name in [
+        ("Russian", "Russia"),
+        ("Moscow", "Russia"),
+        ("the Kremlin", "Russia"),
+        ("Kremlin", "Russia"),
+        ("Washington", "United States"),
+        ("U.S.", "United States"),
+        ("Turkish", "Turkey"),
+        ("Ankara", "Turkey"),
+        ("Brussels", "European Union"),
+        ("Democrats", "Democratic Party"),
+        ("GOP", "Republican Party"),
+    ]:
         assert table.get(surface).name == name, surface
     assert table.get("Narnia") is None
 
@@ -38,8 +47,9 @@ def test_clean_surface():
 
 def test_country_aliases_merge_into_one_actor():
     text = "Russian troops left. Moscow said the Kremlin agreed. Russia denied it."
-    actors, mentions = ActorFinder().find(text, ents(text, ("Russian", "NORP"), ("Moscow", "GPE"),
-                                                     ("Kremlin", "ORG"), ("Russia", "GPE")))
+    actors, mentions = ActorFinder().find(
+        text, ents(text, ("Russian", "NORP"), ("Moscow", "GPE"), ("Kremlin", "ORG"), ("Russia", "GPE"))
+    )
     assert [a.name for a in actors] == ["Russia"]
     assert actors[0].kind == "country"
     assert len(mentions) == 4
@@ -47,24 +57,42 @@ def test_country_aliases_merge_into_one_actor():
 
 def test_people_merge_on_surname_and_titles_are_stripped():
     text = "French President François Hollande spoke. Hollande's aides agreed, and Hollande left."
-    actors, mentions = ActorFinder().find(text, ents(text, ("French", "NORP"), ("President François Hollande", "PERSON"),
-                                                     ("Hollande's", "PERSON"), ("Hollande", "ORG")))
-    assert names(actors, mentions) == [("French", "France"), ("President François Hollande", "François Hollande"),
-                                       ("Hollande's", "François Hollande"), ("Hollande", "François Hollande")]
+    actors, mentions = ActorFinder().find(
+        text,
+        ents(
+            text,
+            ("French", "NORP"),
+            ("President François Hollande", "PERSON"),
+            ("Hollande's", "PERSON"),
+            ("Hollande", "ORG"),
+        ),
+    )
+    assert names(actors, mentions) == [
+        ("French", "France"),
+        ("President François Hollande", "François Hollande"),
+        ("Hollande's", "François Hollande"),
+        ("Hollande", "François Hollande"),
+    ]
 
 
 def test_ambiguous_surname_is_not_guessed():
     text = "Hillary Clinton and Bill Clinton met. Clinton left."
-    actors, mentions = ActorFinder().find(text, ents(text, ("Hillary Clinton", "PERSON"),
-                                                     ("Bill Clinton", "PERSON"), ("Clinton", "PERSON")))
+    actors, mentions = ActorFinder().find(
+        text, ents(text, ("Hillary Clinton", "PERSON"), ("Bill Clinton", "PERSON"), ("Clinton", "PERSON"))
+    )
     assert [a.name for a in actors] == ["Hillary Clinton", "Bill Clinton", "Clinton"]
 
 
 def test_user_actors_extend_and_replace_ner():
     text = "NATO met in Brussels. The alliance said Washington agreed, and the US paid."
     entities = ents(text, ("NATO", "ORG"), ("Brussels", "GPE"), ("Washington", "GPE"), ("US", "GPE"))
-    specs = parse_actor_specs(["NATO", {"name": "NATO", "aliases": ["The alliance"]},
-                               {"name": "United States", "aliases": ["US"], "kind": "country"}])
+    specs = parse_actor_specs(
+        [
+            "NATO",
+            {"name": "NATO", "aliases": ["The alliance"]},
+            {"name": "United States", "aliases": ["US"], "kind": "country"},
+        ]
+    )
     actors, mentions = ActorFinder().find(text, entities, specs)
     got = names(actors, mentions)
     assert ("The alliance", "NATO") in got
@@ -81,13 +109,21 @@ def test_mentions_never_overlap_and_are_sorted():
     actors, mentions = ActorFinder().find(text, entities, parse_actor_specs(["US"]))
     spans = [(m.start, m.end) for m in mentions]
     assert spans == sorted(spans)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
 
 
-@pytest.mark.parametrize("bad", [
-    "NATO", {"aliases": ["x"]}, [{"name": ""}], [{"name": "X", "aliases": "Y"}], [42],
-    [{"name": "X", "aliasses": []}], [{"name": "X", "aliases": [None]}],
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        "NATO",
+        {"aliases": ["x"]},
+        [{"name": ""}],
+        [{"name": "X", "aliases": "Y"}],
+        [42],
+        [{"name": "X", "aliasses": []}],
+        [{"name": "X", "aliases": [None]}],
+    ],
+)
 def test_bad_actor_specs_raise_typed_errors(bad):
     with pytest.raises(ActorSpecError) as info:
         parse_actor_specs(bad)
@@ -108,8 +144,17 @@ def test_with_real_ner_on_example_article():
     seg = Segmenter().segment(text)
     actors, mentions = ActorFinder().find(text, seg.entities)
     by_name = {a.name: a for a in actors}
-    for expected in ["Russia", "Ukraine", "Turkey", "Recep Tayyip Erdogan", "Andrii Sybiha", "Dmitry Peskov",
-                     "European Union", "United States", "United Nations"]:
+    for expected in [
+        "Russia",
+        "Ukraine",
+        "Turkey",
+        "Recep Tayyip Erdogan",
+        "Andrii Sybiha",
+        "Dmitry Peskov",
+        "European Union",
+        "United States",
+        "United Nations",
+    ]:
         assert expected in by_name, (expected, sorted(by_name))
     assert {"Moscow", "Kremlin"} <= set(by_name["Russia"].surfaces)
     assert "Washington" in by_name["United States"].surfaces

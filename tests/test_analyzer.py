@@ -8,8 +8,10 @@ import pytest
 
 from stancekit.results import Document
 
-TEXT = ("Critics accused Senator Smith of lying to voters. Smith was praised in Ohio for her courage. "
-        "This disgraceful policy is a betrayal. The council voted 7 to 2 on Tuesday.")
+TEXT = (
+    "Critics accused Senator Smith of lying to voters. Smith was praised in Ohio for her courage. "
+    "This disgraceful policy is a betrayal. The council voted 7 to 2 on Tuesday."
+)
 
 
 def test_analyze_shapes_and_labels(tiny_analyzer):
@@ -17,7 +19,7 @@ def test_analyze_shapes_and_labels(tiny_analyzer):
     assert isinstance(doc, Document)
     assert len(doc.sentences) == 4
     for s in doc.sentences:
-        assert TEXT[s.start:s.end] == s.text
+        assert TEXT[s.start : s.end] == s.text
         assert 0.0 <= s.editorial_score <= 1.0
         assert s.editorial == (s.editorial_score >= 0.5)
         for st in s.stances:
@@ -25,7 +27,7 @@ def test_analyze_shapes_and_labels(tiny_analyzer):
             assert set(st.scores) == {"negative", "neutral", "positive"}
             assert abs(sum(st.scores.values()) - 1) < 1e-4
             assert st.label == max(st.scores, key=st.scores.get)
-            assert TEXT[st.start:st.end] == st.mention
+            assert TEXT[st.start : st.end] == st.mention
     smith = [a for a in doc.actors if a.name == "Smith"]
     assert smith and smith[0].mentions == 2 and smith[0].kind == "person"
     assert sum(smith[0].counts.values()) == 2 and -1 <= smith[0].mean_score <= 1
@@ -43,7 +45,8 @@ def test_document_serialises_to_json_without_glue(tiny_analyzer):
 
     assert pa.Table.from_pylist(doc.sentence_rows("d1"), schema=sentence_schema()).num_rows == 4
     assert pa.Table.from_pylist(doc.stance_rows("d1"), schema=stance_schema()).num_rows == sum(
-        len(s.stances) for s in doc.sentences)
+        len(s.stances) for s in doc.sentences
+    )
 
 
 @pytest.mark.parametrize("text", ["", "   \n\t "])
@@ -58,7 +61,7 @@ def test_non_ascii_and_long_text(tiny_analyzer):
     doc = tiny_analyzer.analyze(text)
     assert len(doc.sentences) >= 120
     for s in doc.sentences:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
 
 
 def test_user_actors_only(tiny_analyzer):
@@ -107,4 +110,6 @@ def test_analyze_many_equals_one_by_one(tiny_analyzer):
     for t, d in zip(texts, many, strict=True):
         one = tiny_analyzer.analyze(t)
         assert [s.text for s in one.sentences] == [s.text for s in d.sentences]
-        assert [round(s.editorial_score, 4) for s in one.sentences] == [round(s.editorial_score, 4) for s in d.sentences]
+        assert [round(s.editorial_score, 4) for s in one.sentences] == [
+            round(s.editorial_score, 4) for s in d.sentences
+        ]

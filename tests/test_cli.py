@@ -7,8 +7,9 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def run(*args, stdin=None):
-    return subprocess.run([sys.executable, "-m", "stancekit.cli", *args], capture_output=True, text=True,
-                          input=stdin, cwd=REPO)
+    return subprocess.run(
+        [sys.executable, "-m", "stancekit.cli", *args], capture_output=True, text=True, input=stdin, cwd=REPO
+    )
 
 
 def test_analyze_table_and_json(tiny_model_path):

@@ -57,20 +57,28 @@ def test_raw_formats_read_by_path(shared_data):
 
 # --- users' files and their errors ------------------------------------------------------------
 
+
 def test_stance_file_with_target_text_and_polarity_numbers(tmp_path):
     f = tmp_path / "s.csv"
-    f.write_text("text,target,label\n\"Critics attacked Smith.\",Smith,2.0\n\"Jones won.\",Jones,positive\n")
+    f.write_text('text,target,label\n"Critics attacked Smith.",Smith,2.0\n"Jones won.",Jones,positive\n')
     rows = read_stance_file(f)
     assert [(r["start"], r["end"], r["label"]) for r in rows] == [(17, 22, "negative"), (0, 5, "positive")]
 
 
-@pytest.mark.parametrize("content, line, field", [
-    ('{"text": "a b", "start": 0, "end": 1, "label": "positive"}\n{"text": "x", "start": 0, "end": 5, "label": "neutral"}\n', 2, "start/end"),
-    ('{"text": "a b", "start": 0, "end": 1, "label": "meh"}\n', 1, "label"),
-    ('{"text": "a b", "target": "zzz", "label": "neutral"}\n', 1, "target"),
-    ('{"text": 5, "target": "a", "label": "neutral"}\n', 1, "text"),
-    ('{"text": "ok", "start": 0, "end": 1, "label": "neutral"}\n{not json\n', 2, None),
-])
+@pytest.mark.parametrize(
+    "content, line, field",
+    [
+        (
+            '{"text": "a b", "start": 0, "end": 1, "label": "positive"}\n{"text": "x", "start": 0, "end": 5, "label": "neutral"}\n',
+            2,
+            "start/end",
+        ),
+        ('{"text": "a b", "start": 0, "end": 1, "label": "meh"}\n', 1, "label"),
+        ('{"text": "a b", "target": "zzz", "label": "neutral"}\n', 1, "target"),
+        ('{"text": 5, "target": "a", "label": "neutral"}\n', 1, "text"),
+        ('{"text": "ok", "start": 0, "end": 1, "label": "neutral"}\n{not json\n', 2, None),
+    ],
+)
 def test_bad_stance_rows_name_file_line_and_field(tmp_path, content, line, field):
     f = tmp_path / "bad.jsonl"
     f.write_text(content)
@@ -82,8 +90,15 @@ def test_bad_stance_rows_name_file_line_and_field(tmp_path, content, line, field
 
 def test_bad_newsmtsc_target(tmp_path):
     f = tmp_path / "raw.jsonl"
-    f.write_text(json.dumps({"sentence_normalized": "Trump spoke.", "targets": [
-        {"from": 0, "to": 5, "polarity": 4.0}, {"from": 0, "to": 5, "polarity": 3.0}]}) + "\n")
+    f.write_text(
+        json.dumps(
+            {
+                "sentence_normalized": "Trump spoke.",
+                "targets": [{"from": 0, "to": 5, "polarity": 4.0}, {"from": 0, "to": 5, "polarity": 3.0}],
+            }
+        )
+        + "\n"
+    )
     with pytest.raises(DataError, match=r"targets\[1\]\.polarity"):
         read_stance_file(f)
 

@@ -22,8 +22,11 @@ DOCS = [
 
 
 def _table(folder, name):
-    return pq.read_table(folder / name).to_pylist() if (folder / name).is_dir() else pq.read_table(
-        str(folder / name) + ".parquet").to_pylist()
+    return (
+        pq.read_table(folder / name).to_pylist()
+        if (folder / name).is_dir()
+        else pq.read_table(str(folder / name) + ".parquet").to_pylist()
+    )
 
 
 def _expected(analyzer, docs_with_ids):
@@ -91,8 +94,11 @@ def test_every_input_format_gives_the_same_rows(tiny_analyzer, tmp_path, kind):
     ids = [f"d{i}.txt" for i in range(len(DOCS))] if kind == "txt" else [f"d{i}" for i in range(len(DOCS))]
     want_s, _ = _expected(tiny_analyzer, list(zip(ids, DOCS, strict=True)))
     if fmt == "jsonl":
-        got = [json.loads(line) for f in sorted((tmp_path / "out" / "sentences").glob("*.jsonl"))
-               for line in f.read_text().splitlines()]
+        got = [
+            json.loads(line)
+            for f in sorted((tmp_path / "out" / "sentences").glob("*.jsonl"))
+            for line in f.read_text().splitlines()
+        ]
     else:
         got = _table(tmp_path / "out", "sentences")
     _close(got, want_s)
@@ -101,19 +107,22 @@ def test_every_input_format_gives_the_same_rows(tiny_analyzer, tmp_path, kind):
 def test_bad_records_go_to_errors_and_the_rest_is_scored(tiny_analyzer, tmp_path):
     src = tmp_path / "mixed.jsonl"
     lines = [
-        json.dumps({"text": DOCS[0]}).encode(),          # 1 good
-        b'{"text": "broken',                            # 2 malformed JSON
+        json.dumps({"text": DOCS[0]}).encode(),  # 1 good
+        b'{"text": "broken',  # 2 malformed JSON
         json.dumps({"body": "no text column"}).encode(),  # 3 missing text
-        json.dumps({"text": 42}).encode(),               # 4 non-string
-        b'{"text": "bad \xff\xfe bytes"}',               # 5 undecodable
-        json.dumps({"text": "   "}).encode(),            # 6 empty
-        json.dumps({"text": "x" * 2000}).encode(),       # 7 enormous (max_chars=1000)
-        json.dumps({"text": DOCS[1]}).encode(),          # 8 good
+        json.dumps({"text": 42}).encode(),  # 4 non-string
+        b'{"text": "bad \xff\xfe bytes"}',  # 5 undecodable
+        json.dumps({"text": "   "}).encode(),  # 6 empty
+        json.dumps({"text": "x" * 2000}).encode(),  # 7 enormous (max_chars=1000)
+        json.dumps({"text": DOCS[1]}).encode(),  # 8 good
     ]
     src.write_bytes(b"\n".join(lines) + b"\n")
     summary = tiny_analyzer.score(src, tmp_path / "out", progress=False, max_chars=1000)
-    errors = [json.loads(line) for f in sorted((tmp_path / "out" / "errors").glob("*.jsonl"))
-              for line in f.read_text().splitlines()]
+    errors = [
+        json.loads(line)
+        for f in sorted((tmp_path / "out" / "errors").glob("*.jsonl"))
+        for line in f.read_text().splitlines()
+    ]
     assert [e["location"] for e in errors] == [2, 3, 4, 5, 6, 7]
     assert all(e["source"] == "mixed.jsonl" and e["reason"] for e in errors)
     assert summary.failed == 6 and summary.documents == 2
@@ -135,8 +144,20 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
     src = tmp_path / "in.jsonl"
     docs = [DOCS[i % len(DOCS)] + f" Item {i}." for i in range(120)]
     src.write_text("".join(json.dumps({"text": t}) + "\n" for t in docs))
-    cmd = [sys.executable, "-m", "stancekit.cli", "score", str(src), "-o", str(tmp_path / "killed"),
-           "--model", str(tiny_model_path), "--chunk-size", "5", "--quiet"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "stancekit.cli",
+        "score",
+        str(src),
+        "-o",
+        str(tmp_path / "killed"),
+        "--model",
+        str(tiny_model_path),
+        "--chunk-size",
+        "5",
+        "--quiet",
+    ]
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     rng = random.Random(7)
     kills = 0
@@ -148,8 +169,20 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
             kills += 1
         proc.wait()
     assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
-    ref = [sys.executable, "-m", "stancekit.cli", "score", str(src), "-o", str(tmp_path / "clean"),
-           "--model", str(tiny_model_path), "--chunk-size", "5", "--quiet"]
+    ref = [
+        sys.executable,
+        "-m",
+        "stancekit.cli",
+        "score",
+        str(src),
+        "-o",
+        str(tmp_path / "clean"),
+        "--model",
+        str(tiny_model_path),
+        "--chunk-size",
+        "5",
+        "--quiet",
+    ]
     assert subprocess.run(ref, env=env, capture_output=True).returncode == 0
     assert kills >= 1
     for table in ("sentences", "stances"):
@@ -158,3 +191,24 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
         key = lambda r: (r["doc_id"], r["sentence"], r.get("start"))  # noqa: E731
         _close(sorted(a, key=key), sorted(b, key=key))
         assert len({(r["doc_id"], r["sentence"], r["start"]) for r in a}) == len(a)  # no duplicates
+
+
+@pytest.mark.slow
+def test_ray_path_gives_the_local_rows(tiny_model_path, tiny_analyzer, tmp_path):
+    ray = pytest.importorskip("ray", reason="the optional extra stancekit[ray] is not installed")
+    from stancekit.scoring.ray import score_dataset
+
+    rows = [{"id": f"d{i}", "text": t} for i, t in enumerate(DOCS * 3)]
+    ray.init(num_cpus=2, include_dashboard=False, ignore_reinit_error=True, log_to_driver=False)
+    try:
+        ds = ray.data.from_items(rows)
+        counts = score_dataset(ds, str(tmp_path / "ray"), model=str(tiny_model_path), docs_per_batch=4)
+    finally:
+        ray.shutdown()
+    want_s, want_st = _expected(tiny_analyzer, [(r["id"], r["text"]) for r in rows])
+    key = lambda r: (r["doc_id"], r["sentence"], r["start"])  # noqa: E731
+    got_s = sorted(pq.read_table(tmp_path / "ray" / "sentences").to_pylist(), key=key)
+    got_st = sorted(pq.read_table(tmp_path / "ray" / "stances").to_pylist(), key=key)
+    assert counts["sentences"] == len(want_s)
+    _close(got_s, sorted(want_s, key=key))
+    _close(got_st, sorted(want_st, key=key))

@@ -1,6 +1,6 @@
-from stancekit.text.segmentation import MAX_SENTENCE_CHARS, Segmenter
-
 import pytest
+
+from stancekit.text.segmentation import MAX_SENTENCE_CHARS, Segmenter
 
 
 @pytest.fixture(scope="module")
@@ -10,17 +10,20 @@ def seg():
 
 def _roundtrip(text, result):
     for s in result.sentences:
-        assert text[s.start:s.end] == s.text
+        assert text[s.start : s.end] == s.text
         assert s.text == s.text.strip() and s.text
     for e in result.entities:
-        assert text[e.start:e.end] == e.text
+        assert text[e.start : e.end] == e.text
 
 
 def test_sentences_have_offsets_into_the_original(seg):
     text = "  The minister resigned on Monday.\n\nCritics said it was overdue.  Angela Merkel agreed. "
     r = seg.segment(text)
     assert [s.text for s in r.sentences] == [
-        "The minister resigned on Monday.", "Critics said it was overdue.", "Angela Merkel agreed."]
+        "The minister resigned on Monday.",
+        "Critics said it was overdue.",
+        "Angela Merkel agreed.",
+    ]
     _roundtrip(text, r)
 
 

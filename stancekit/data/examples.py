@@ -43,8 +43,7 @@ def stance_examples(rows: Sequence[dict], marking: str, mentions: dict[str, list
     """Group stance rows by sentence; ``mentions`` maps text -> detected spans (marking 'all')."""
     label_id = {lab: i for i, lab in enumerate(STANCE_LABELS)}
     if marking == "target":
-        return [Example(r["text"], [(r["start"], r["end"])], [label_id[r["label"]]], IGNORE, r["source"])
-                for r in rows]
+        return [Example(r["text"], [(r["start"], r["end"])], [label_id[r["label"]]], IGNORE, r["source"]) for r in rows]
     groups: dict[tuple[str, str], Example] = {}
     for r in rows:
         key = (r.get("group", ""), r["text"])
@@ -88,5 +87,6 @@ def build_examples(rows_by_task: dict[str, Sequence[dict]], marking: str, segmen
             raise ValueError("marking='all' needs a segmenter and an actor finder")
         texts = sorted({r["text"] for rows in rows_by_task.values() for r in rows})
         mentions = dict(zip(texts, detect_mentions(texts, segmenter, finder), strict=True))
-    return (stance_examples(rows_by_task.get("stance", []), marking, mentions)
-            + editorial_examples(rows_by_task.get("editorial", []), marking, mentions))
+    return stance_examples(rows_by_task.get("stance", []), marking, mentions) + editorial_examples(
+        rows_by_task.get("editorial", []), marking, mentions
+    )

@@ -7,7 +7,7 @@
 | newsmtsc-mt-dev      | stance    | newsmtsc/paper_splits/newsmtsc-mt/dev.jsonl       |
 | checkthat-train      | editorial | checkthat2025_subjectivity_en/train_en.tsv        |
 | checkthat-dev        | editorial | checkthat2025_subjectivity_en/dev_en.tsv          |
-| checkthat-dev-test   | editorial | checkthat2025_subjectivity_en/dev_test_en.tsv (the 2024 test set: report, never tune) |
+| checkthat-dev-test   | editorial | checkthat2025_subjectivity_en/dev_test_en.tsv (2024 test: report, never tune) |
 | babe-train/babe-dev  | editorial | babe/final_labels_SG2.csv, stratified 80/20 split, seed 13 |
 
 BABE's ``label_bias`` (lexical bias: loaded wording) is the default editorial mapping
@@ -77,8 +77,9 @@ def _babe_split(path: Path, split: str, babe_labels: str) -> list[dict]:
         raise DataError(f"babe_labels must be 'bias' or 'opinion', got {babe_labels!r}")
     if not path.is_file():
         raise DataError("file not found", path=str(path))
-    column, mapping = ("label_bias", BABE_BIAS_LABELS) if babe_labels == "bias" else (
-        "label_opinion", BABE_OPINION_LABELS)
+    column, mapping = (
+        ("label_bias", BABE_BIAS_LABELS) if babe_labels == "bias" else ("label_opinion", BABE_OPINION_LABELS)
+    )
     rows = []
     with path.open("r", encoding="utf-8-sig", newline="") as fh:
         reader = csv.DictReader(fh, delimiter=";")
@@ -89,8 +90,9 @@ def _babe_split(path: Path, split: str, babe_labels: str) -> list[dict]:
             label = mapping.get(rec[column].strip())
             if label is None:  # "No agreement"
                 continue
-            rows.append({"text": rec["text"].strip(), "label": label, "source": f"babe-{split}",
-                         "_key": rec["text"].strip()})
+            rows.append(
+                {"text": rec["text"].strip(), "label": label, "source": f"babe-{split}", "_key": rec["text"].strip()}
+            )
     # the split is made on the bias labels so both label choices share the same sentences
     keys_by_label: dict[str, list[str]] = {}
     with path.open("r", encoding="utf-8-sig", newline="") as fh:

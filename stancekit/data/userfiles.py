@@ -11,6 +11,7 @@ Every malformed row raises :class:`~stancekit.errors.DataError` naming file, lin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 from collections.abc import Iterator
@@ -41,8 +42,11 @@ def _records(path: Path) -> Iterator[tuple[int, dict]]:
         with path.open("r", encoding="utf-8-sig", newline="") as fh:
             sample = fh.read(4096)
             fh.seek(0)
-            delim = "\t" if suffix == ".tsv" or sample.count("\t") > sample.count(",") else (
-                ";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ",")
+            delim = (
+                "\t"
+                if suffix == ".tsv" or sample.count("\t") > sample.count(",")
+                else (";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ",")
+            )
             reader = csv.DictReader(fh, delimiter=delim, quoting=csv.QUOTE_MINIMAL)
             for rec in reader:
                 yield reader.line_num, rec
@@ -84,37 +88,52 @@ def read_stance_file(path: str | Path, source: str | None = None) -> list[dict]:
                 start, end = _span(t.get("from"), t.get("to"), text, path, line, where + ".from/to")
                 label = normalize_stance_label(t.get("polarity"))
                 if label is None:
-                    raise DataError(f"unknown polarity {t.get('polarity')!r} (2.0, 4.0, 6.0)",
-                                    path=str(path), line=line, field=where + ".polarity")
-                rows.append({"text": text, "start": start, "end": end, "label": label,
-                             "source": source, "group": group})
+                    raise DataError(
+                        f"unknown polarity {t.get('polarity')!r} (2.0, 4.0, 6.0)",
+                        path=str(path),
+                        line=line,
+                        field=where + ".polarity",
+                    )
+                rows.append(
+                    {"text": text, "start": start, "end": end, "label": label, "source": source, "group": group}
+                )
             continue
         text = _text(rec, path, line)
         if "label" not in rec and "polarity" not in rec:
             raise DataError("missing", path=str(path), line=line, field="label")
         raw_label = rec.get("label", rec.get("polarity"))
         if isinstance(raw_label, str):
-            try:
+            with contextlib.suppress(ValueError):
                 raw_label = float(raw_label) if raw_label.strip() in ("2.0", "4.0", "6.0") else raw_label
-            except ValueError:
-                pass
         label = normalize_stance_label(raw_label)
         if label is None:
-            raise DataError(f"unknown stance label {raw_label!r} (negative/neutral/positive or 2.0/4.0/6.0)",
-                            path=str(path), line=line, field="label")
+            raise DataError(
+                f"unknown stance label {raw_label!r} (negative/neutral/positive or 2.0/4.0/6.0)",
+                path=str(path),
+                line=line,
+                field="label",
+            )
         if rec.get("start") not in (None, "") and rec.get("end") not in (None, ""):
             start, end = _span(rec["start"], rec["end"], text, path, line, "start/end")
         elif isinstance(rec.get("target"), str) and rec["target"].strip():
             start = text.find(rec["target"])
             if start < 0:
-                raise DataError(f"target {rec['target']!r} does not occur in the text",
-                                path=str(path), line=line, field="target")
+                raise DataError(
+                    f"target {rec['target']!r} does not occur in the text", path=str(path), line=line, field="target"
+                )
             end = start + len(rec["target"])
         else:
-            raise DataError("needs start/end offsets or a target string", path=str(path), line=line,
-                            field="start")
-        rows.append({"text": text, "start": start, "end": end, "label": label, "source": source,
-                     "group": str(rec.get("id", rec.get("group", f"{source}:{line}")))})
+            raise DataError("needs start/end offsets or a target string", path=str(path), line=line, field="start")
+        rows.append(
+            {
+                "text": text,
+                "start": start,
+                "end": end,
+                "label": label,
+                "source": source,
+                "group": str(rec.get("id", rec.get("group", f"{source}:{line}"))),
+            }
+        )
     return rows
 
 
@@ -122,11 +141,13 @@ def _span(start, end, text: str, path: Path, line: int, field: str) -> tuple[int
     try:
         s, e = int(start), int(end)
     except (TypeError, ValueError) as exc:
-        raise DataError(f"offsets must be integers, got {start!r}, {end!r}", path=str(path), line=line,
-                        field=field) from exc
+        raise DataError(
+            f"offsets must be integers, got {start!r}, {end!r}", path=str(path), line=line, field=field
+        ) from exc
     if not (0 <= s < e <= len(text)):
-        raise DataError(f"span {s}:{e} is outside the text (length {len(text)})", path=str(path),
-                        line=line, field=field)
+        raise DataError(
+            f"span {s}:{e} is outside the text (length {len(text)})", path=str(path), line=line, field=field
+        )
     return s, e
 
 
@@ -141,7 +162,11 @@ def read_editorial_file(path: str | Path, source: str | None = None) -> list[dic
             raise DataError("missing", path=str(path), line=line, field="label")
         label = normalize_editorial_label(rec["label"])
         if label is None:
-            raise DataError(f"unknown editorial label {rec['label']!r} (editorial/reporting or SUBJ/OBJ)",
-                            path=str(path), line=line, field="label")
+            raise DataError(
+                f"unknown editorial label {rec['label']!r} (editorial/reporting or SUBJ/OBJ)",
+                path=str(path),
+                line=line,
+                field="label",
+            )
         rows.append({"text": text, "label": label, "source": source})
     return rows

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Sequence
 
@@ -63,8 +64,10 @@ class TfidfLogReg(Baseline):
         labels = _labels_for(task)
         x = [stance_text(r) if task == "stance" else r["text"] for r in rows]
         y = [labels.index(r["label"]) for r in rows]
-        self.model = make_pipeline(TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
-                                   LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced"))
+        self.model = make_pipeline(
+            TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True),
+            LogisticRegression(max_iter=2000, C=4.0, class_weight="balanced"),
+        )
         self.model.fit(x, y)
         return self
 
@@ -136,21 +139,39 @@ class VaderCompound(Baseline):
 
 def baselines_for(task: str) -> list[Baseline]:
     out: list[Baseline] = [Majority(), TfidfLogReg()]
-    try:
+    with contextlib.suppress(ImportError):  # the optional extra "baselines" may be missing
         out.append(TextBlobSubjectivity() if task == "editorial" else VaderCompound())
-    except ImportError:  # optional extra "baselines" not installed
-        pass
     return out
 
 
 #: Published results, not run here: (dataset, system, macro-F1, split note, citation).
 PUBLISHED = [
-    ("newsmtsc-rw", "GRU-TSC (RoBERTa-base), NewsSentiment", 0.831, "paper's rw test split",
-     "Hamborg & Donnay, EACL 2021"),
-    ("newsmtsc-mt", "GRU-TSC (RoBERTa-base), NewsSentiment", 0.825, "paper's mt test split",
-     "Hamborg & Donnay, EACL 2021"),
-    ("checkthat-dev-test", "HYBRINFOX (best CheckThat! 2024 English)", 0.744, "2024 test = dev_test_en.tsv",
-     "CheckThat! 2024 Task 2 overview"),
-    ("babe", "BABE model (distant supervision + BERT)", 0.804, "cross-validated on SG2",
-     "Spinde et al., Findings of EMNLP 2021"),
+    (
+        "newsmtsc-rw",
+        "GRU-TSC (RoBERTa-base), NewsSentiment",
+        0.831,
+        "paper's rw test split",
+        "Hamborg & Donnay, EACL 2021",
+    ),
+    (
+        "newsmtsc-mt",
+        "GRU-TSC (RoBERTa-base), NewsSentiment",
+        0.825,
+        "paper's mt test split",
+        "Hamborg & Donnay, EACL 2021",
+    ),
+    (
+        "checkthat-dev-test",
+        "HYBRINFOX (best CheckThat! 2024 English)",
+        0.744,
+        "2024 test = dev_test_en.tsv",
+        "CheckThat! 2024 Task 2 overview",
+    ),
+    (
+        "babe",
+        "BABE model (distant supervision + BERT)",
+        0.804,
+        "cross-validated on SG2",
+        "Spinde et al., Findings of EMNLP 2021",
+    ),
 ]

@@ -34,7 +34,9 @@ BASELINE_TRAIN = {"newsmtsc": "newsmtsc-train", "checkthat": "checkthat-train", 
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--models", nargs="+", default=["news-small"], help="model names or folders")
+    p.add_argument(
+        "--models", nargs="+", default=["news-small"], help="model names or folders (NAME:int8: dynamic int8)"
+    )
     p.add_argument("--datasets", nargs="*", default=None, help=f"named sets (default: {' '.join(DEFAULT_DATASETS)})")
     p.add_argument("--stance-file", action="append", default=[], help="a labelled stance file to score")
     p.add_argument("--editorial-file", action="append", default=[], help="a labelled editorial file to score")
@@ -52,8 +54,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 def _git_commit() -> str:
     try:
-        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True,
-                              check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -61,8 +64,11 @@ def _git_commit() -> str:
 def _eval_sets(args) -> dict[str, tuple[str, list[dict]]]:
     """{name: (task, rows)} for named sets and user files."""
     sets: dict[str, tuple[str, list[dict]]] = {}
-    names = args.datasets if args.datasets is not None else (
-        DEFAULT_DATASETS if not (args.stance_file or args.editorial_file) else [])
+    names = (
+        args.datasets
+        if args.datasets is not None
+        else (DEFAULT_DATASETS if not (args.stance_file or args.editorial_file) else [])
+    )
     tasks = named_datasets()
     for name in names:
         sets[name] = (tasks.get(name, "?"), load_rows(name, args.data_dir))
@@ -91,9 +97,12 @@ def evaluate_model(analyzer, sets, n_boot: int) -> dict:
         probs = softmax(logits, analyzer.config.temperatures.get(task, 1.0))
         names = STANCE_LABELS if task == "stance" else EDITORIAL_LABELS
         rep = classification_report(labels, probs.argmax(-1), names, probs, n_boot=n_boot)
-        rep["ece_uncalibrated"] = classification_report(labels, logits.argmax(-1), names, softmax(logits), n_boot=0)["ece"]
+        rep["ece_uncalibrated"] = classification_report(labels, logits.argmax(-1), names, softmax(logits), n_boot=0)[
+            "ece"
+        ]
         rep["task"] = task
         rep["reliability"] = reliability_bins(probs, labels)
+        rep["predictions"] = probs.argmax(-1).tolist()
         out[name] = rep
     return out
 
@@ -152,13 +161,23 @@ def speed_section(analyzer, args) -> dict:
     naive = measure_naive(analyzer, naive_articles)
     naive_fast = measure_analyze(analyzer, naive_articles)
     docs = analyzer.analyze_many(articles[: max(1, len(articles) // 4)])
-    pairs = [{"text": s.text, "start": st.start - s.start, "end": st.end - s.start}
-             for d in docs for s in d.sentences for st in s.stances]
+    pairs = [
+        {"text": s.text, "start": st.start - s.start, "end": st.end - s.start}
+        for d in docs
+        for s in d.sentences
+        for st in s.stances
+    ]
     comps = measure_components(analyzer, [s.text for d in docs for s in d.sentences], pairs)
-    return {"articles": source, "machine": machine(), "analyze": fast, "naive_per_pair_bs1": naive,
-            "analyze_on_naive_subset": naive_fast,
-            "speedup_vs_naive": round(fast["sentences_per_s"] / max(naive["sentences_per_s"], 1e-9), 2),
-            **comps, "peak_rss_mb": round(peak_rss_mb(), 1)}
+    return {
+        "articles": source,
+        "machine": machine(),
+        "analyze": fast,
+        "naive_per_pair_bs1": naive,
+        "analyze_on_naive_subset": naive_fast,
+        "speedup_vs_naive": round(fast["sentences_per_s"] / max(naive["sentences_per_s"], 1e-9), 2),
+        **comps,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
 
 
 def run(args) -> dict:
@@ -167,21 +186,42 @@ def run(args) -> dict:
     started = time.time()
     sets = _eval_sets(args)
     n_boot = 200 if args.quick else 1000
-    result = {"date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "commit": _git_commit(),
-              "command": "stancekit bench " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else sys.argv[1:]),
-              "quick": bool(args.quick), "datasets": {k: {"task": t, "n": len(r)} for k, (t, r) in sets.items()},
-              "models": {}, "baselines": {}, "published": [
-                  {"dataset": d, "system": s, "macro_f1": f, "split": sp, "citation": c} for d, s, f, sp, c in PUBLISHED]}
+    result = {
+        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commit": _git_commit(),
+        "command": "stancekit bench " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else sys.argv[1:]),
+        "quick": bool(args.quick),
+        "datasets": {k: {"task": t, "n": len(r)} for k, (t, r) in sets.items()},
+        "models": {},
+        "baselines": {},
+        "published": [
+            {"dataset": d, "system": s, "macro_f1": f, "split": sp, "citation": c} for d, s, f, sp, c in PUBLISHED
+        ],
+    }
     for model in args.models:
         t = time.perf_counter()
-        an = stancekit.load(model)
+        quantize = model.endswith(":int8")
+        an = stancekit.load(model.removesuffix(":int8"), quantize=quantize)
+        if quantize:
+            an.name += "-int8"
         load_s = time.perf_counter() - t
-        entry = {"path": str(an.model_path), "marking": an.config.marking, "load_seconds": round(load_s, 2),
-                 "accuracy": evaluate_model(an, sets, n_boot)}
+        entry = {
+            "path": str(an.model_path),
+            "marking": an.config.marking,
+            "load_seconds": round(load_s, 2),
+            "accuracy": evaluate_model(an, sets, n_boot),
+        }
         if not args.no_speed:
             entry["speed"] = speed_section(an, args)
         result["models"][an.name or model] = entry
         del an
+    for name, entry in result["models"].items():
+        base = result["models"].get(name.removesuffix("-int8")) if name.endswith("-int8") else None
+        if base is not None:
+            entry["agreement_with_fp32"] = {
+                ds: float(np.mean(np.array(rep["predictions"]) == np.array(base["accuracy"][ds]["predictions"])))
+                for ds, rep in entry["accuracy"].items()
+            }
     if not args.no_baselines:
         result["baselines"] = evaluate_baselines(sets, args.data_dir, n_boot)
     result["seconds"] = round(time.time() - started, 1)
@@ -190,15 +230,25 @@ def run(args) -> dict:
 
 def to_markdown(r: dict) -> str:
     names = list(r["datasets"])
-    lines = [f"# stancekit benchmark{' (quick)' if r['quick'] else ''}", "",
-             f"- date: {r['date']}, commit: `{r['commit']}`", f"- command: `{r['command']}`"]
+    lines = [
+        f"# stancekit benchmark{' (quick)' if r['quick'] else ''}",
+        "",
+        f"- date: {r['date']}, commit: `{r['commit']}`",
+        f"- command: `{r['command']}`",
+    ]
     speed_machine = next((m["speed"]["machine"] for m in r["models"].values() if "speed" in m), None)
     if speed_machine:
-        lines.append(f"- machine: {speed_machine['cpus']} CPUs, torch {speed_machine['torch']} with "
-                     f"{speed_machine['torch_threads']} threads, Python {speed_machine['python']}")
-    lines += ["", "## Macro-F1 (95% bootstrap CI)", "",
-              "| system | " + " | ".join(f"{n} (n={r['datasets'][n]['n']})" for n in names) + " |",
-              "|---|" + "---|" * len(names)]
+        lines.append(
+            f"- machine: {speed_machine['cpus']} CPUs, torch {speed_machine['torch']} with "
+            f"{speed_machine['torch_threads']} threads, Python {speed_machine['python']}"
+        )
+    lines += [
+        "",
+        "## Macro-F1 (95% bootstrap CI)",
+        "",
+        "| system | " + " | ".join(f"{n} (n={r['datasets'][n]['n']})" for n in names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
 
     def cell(rep):
         if rep is None:
@@ -211,26 +261,57 @@ def to_markdown(r: dict) -> str:
     for b, reps in r["baselines"].items():
         lines.append(f"| {b} | " + " | ".join(cell(reps.get(n)) for n in names) + " |")
     if r["published"]:
-        lines += ["", "Published results (not run here; different or unavailable test splits):", "",
-                  "| dataset | system | macro-F1 | split | source |", "|---|---|---|---|---|"]
-        lines += [f"| {p['dataset']} | {p['system']} | {p['macro_f1']:.3f} | {p['split']} | {p['citation']} |"
-                  for p in r["published"]]
-    lines += ["", "## Calibration (expected calibration error, 10 bins)", "",
-              "| model | dataset | ECE before temperature | ECE after | accuracy |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            "Published results (not run here; different or unavailable test splits):",
+            "",
+            "| dataset | system | macro-F1 | split | source |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {p['dataset']} | {p['system']} | {p['macro_f1']:.3f} | {p['split']} | {p['citation']} |"
+            for p in r["published"]
+        ]
+    lines += [
+        "",
+        "## Calibration (expected calibration error, 10 bins)",
+        "",
+        "| model | dataset | ECE before temperature | ECE after | accuracy |",
+        "|---|---|---|---|---|",
+    ]
     for model, m in r["models"].items():
         for n, rep in m["accuracy"].items():
-            lines.append(f"| `{model}` | {n} | {rep['ece_uncalibrated']:.3f} | {rep['ece']:.3f} | {rep['accuracy']:.3f} |")
+            lines.append(
+                f"| `{model}` | {n} | {rep['ece_uncalibrated']:.3f} | {rep['ece']:.3f} | {rep['accuracy']:.3f} |"
+            )
+    agreements = [(model, m["agreement_with_fp32"]) for model, m in r["models"].items() if "agreement_with_fp32" in m]
+    if agreements:
+        lines += [
+            "",
+            "## int8 agreement with fp32 (share of identical labels)",
+            "",
+            "| model | " + " | ".join(names) + " |",
+            "|---|" + "---|" * len(names),
+        ]
+        for model, agr in agreements:
+            lines.append(f"| `{model}` | " + " | ".join(f"{agr.get(n, float('nan')):.4f}" for n in names) + " |")
     speeds = [(model, m["speed"], m["load_seconds"]) for model, m in r["models"].items() if "speed" in m]
     if speeds:
-        lines += ["", "## Speed", "",
-                  "| model | analyze() sentences/s | pairs/sentence | naive per-pair bs=1 sentences/s | speed-up | "
-                  "stance pairs/s | editorial sentences/s | load s | peak RSS MB |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+        lines += [
+            "",
+            "## Speed",
+            "",
+            "| model | analyze() sentences/s | pairs/sentence | naive per-pair bs=1 sentences/s | speed-up | "
+            "stance pairs/s | editorial sentences/s | load s | peak RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for model, s, load in speeds:
-            lines.append(f"| `{model}` | {s['analyze']['sentences_per_s']} ({s['analyze']['sentences']} sentences) | "
-                         f"{s['analyze']['pairs_per_sentence']} | {s['naive_per_pair_bs1']['sentences_per_s']} "
-                         f"({s['naive_per_pair_bs1']['sentences']} sentences) | {s['speedup_vs_naive']}x | "
-                         f"{s['stance_pairs_per_s']} | {s['editorial_sentences_per_s']} | {load} | {s['peak_rss_mb']} |")
+            lines.append(
+                f"| `{model}` | {s['analyze']['sentences_per_s']} ({s['analyze']['sentences']} sentences) | "
+                f"{s['analyze']['pairs_per_sentence']} | {s['naive_per_pair_bs1']['sentences_per_s']} "
+                f"({s['naive_per_pair_bs1']['sentences']} sentences) | {s['speedup_vs_naive']}x | "
+                f"{s['stance_pairs_per_s']} | {s['editorial_sentences_per_s']} | {load} | {s['peak_rss_mb']} |"
+            )
         lines.append("")
         lines.append(f"Articles: {speeds[0][1]['articles']}. End-to-end includes segmentation and NER.")
     return "\n".join(lines) + "\n"
@@ -311,7 +392,8 @@ def main(args) -> int:
 
 
 def cli_main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="benchmarks/run.py", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="benchmarks/run.py", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     add_arguments(p)
     return main(p.parse_args(argv))

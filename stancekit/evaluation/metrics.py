@@ -9,8 +9,14 @@ import numpy as np
 from stancekit.modeling.calibration import expected_calibration_error
 
 
-def classification_report(y_true: Sequence[int], y_pred: Sequence[int], labels: Sequence[str],
-                          probs: np.ndarray | None = None, n_boot: int = 1000, seed: int = 0) -> dict:
+def classification_report(
+    y_true: Sequence[int],
+    y_pred: Sequence[int],
+    labels: Sequence[str],
+    probs: np.ndarray | None = None,
+    n_boot: int = 1000,
+    seed: int = 0,
+) -> dict:
     """All metrics for one dataset; computed by hand (checked against scikit-learn in tests)."""
     yt = np.asarray(y_true, dtype=int)
     yp = np.asarray(y_pred, dtype=int)
@@ -53,13 +59,13 @@ def macro_f1(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int) -> float:
     return float(f1.mean())
 
 
-def bootstrap_ci(y_true: np.ndarray, y_pred: np.ndarray, n_labels: int, n_boot: int = 1000,
-                 seed: int = 0) -> tuple[float, float]:
+def bootstrap_ci(
+    y_true: np.ndarray, y_pred: np.ndarray, n_labels: int, n_boot: int = 1000, seed: int = 0
+) -> tuple[float, float]:
     """Percentile bootstrap 95% interval of macro-F1 (resampling examples)."""
     if len(y_true) == 0 or n_boot <= 0:
         return (0.0, 0.0)
     rng = np.random.default_rng(seed)
     n = len(y_true)
-    scores = [macro_f1(y_true[idx], y_pred[idx], n_labels)
-              for idx in (rng.integers(0, n, n) for _ in range(n_boot))]
+    scores = [macro_f1(y_true[idx], y_pred[idx], n_labels) for idx in (rng.integers(0, n, n) for _ in range(n_boot))]
     return float(np.percentile(scores, 2.5)), float(np.percentile(scores, 97.5))

@@ -21,8 +21,13 @@ def peak_rss_mb() -> float:
 
 
 def machine() -> dict:
-    return {"cpus": os.cpu_count(), "torch_threads": torch.get_num_threads(), "torch": torch.__version__,
-            "python": platform.python_version(), "platform": platform.platform()}
+    return {
+        "cpus": os.cpu_count(),
+        "torch_threads": torch.get_num_threads(),
+        "torch": torch.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
 
 
 def articles_from_sentences(sentences: Sequence[str], per_article: int = 25, min_sentences: int = 2000) -> list[str]:
@@ -32,8 +37,8 @@ def articles_from_sentences(sentences: Sequence[str], per_article: int = 25, min
         return []
     while len(sents) < min_sentences:
         sents = sents + sents
-    sents = sents[:max(min_sentences, len(sents) - len(sents) % per_article)]
-    return [" ".join(sents[i:i + per_article]) for i in range(0, len(sents), per_article)]
+    sents = sents[: max(min_sentences, len(sents) - len(sents) % per_article)]
+    return [" ".join(sents[i : i + per_article]) for i in range(0, len(sents), per_article)]
 
 
 def measure_analyze(analyzer, articles: Sequence[str], repeats: int = 1) -> dict:
@@ -46,8 +51,14 @@ def measure_analyze(analyzer, articles: Sequence[str], repeats: int = 1) -> dict
         best = dt if best is None else min(best, dt)
     n_sent = sum(len(d.sentences) for d in docs)
     n_pairs = sum(len(s.stances) for d in docs for s in d.sentences)
-    return {"documents": len(articles), "sentences": n_sent, "pairs": n_pairs, "seconds": round(best, 3),
-            "sentences_per_s": round(n_sent / best, 1), "pairs_per_sentence": round(n_pairs / max(n_sent, 1), 2)}
+    return {
+        "documents": len(articles),
+        "sentences": n_sent,
+        "pairs": n_pairs,
+        "seconds": round(best, 3),
+        "sentences_per_s": round(n_sent / best, 1),
+        "pairs_per_sentence": round(n_pairs / max(n_sent, 1), 2),
+    }
 
 
 def measure_naive(analyzer, articles: Sequence[str]) -> dict:
@@ -62,16 +73,24 @@ def measure_naive(analyzer, articles: Sequence[str]) -> dict:
     for text, seg in zip(articles, analyzer.segmenter.segment_many(articles), strict=True):
         _, mentions = analyzer.finder.find(text, seg.entities)
         for sent in seg.sentences:
-            spans = [(m.start - sent.start, m.end - sent.start) for m in mentions
-                     if sent.start <= m.start < sent.end and m.end <= sent.end]
+            spans = [
+                (m.start - sent.start, m.end - sent.start)
+                for m in mentions
+                if sent.start <= m.start < sent.end and m.end <= sent.end
+            ]
             naive.probabilities([sent.text], [[]])  # editorial pass
             for sp in spans:
                 naive.probabilities([sent.text], [[sp]])
             n_sent += 1
             n_pairs += len(spans)
     dt = time.perf_counter() - t
-    return {"documents": len(articles), "sentences": n_sent, "pairs": n_pairs, "seconds": round(dt, 3),
-            "sentences_per_s": round(n_sent / dt, 1)}
+    return {
+        "documents": len(articles),
+        "sentences": n_sent,
+        "pairs": n_pairs,
+        "seconds": round(dt, 3),
+        "sentences_per_s": round(n_sent / dt, 1),
+    }
 
 
 def measure_components(analyzer, sentences: Sequence[str], pairs: Sequence[dict]) -> dict:

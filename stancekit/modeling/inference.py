@@ -58,8 +58,9 @@ class Predictor:
         items = self.encode(texts, spans)
         return self.logits_for_items(items, len(texts), [len(s) for s in spans])
 
-    def logits_for_items(self, items: list[EncodedItem], n_sources: int,
-                         n_mentions: Sequence[int]) -> tuple[list[np.ndarray], np.ndarray]:
+    def logits_for_items(
+        self, items: list[EncodedItem], n_sources: int, n_mentions: Sequence[int]
+    ) -> tuple[list[np.ndarray], np.ndarray]:
         n_st = len(self.config.stance_labels)
         n_ed = len(self.config.editorial_labels)
         stance = [np.zeros((k, n_st), dtype=np.float32) for k in n_mentions]
@@ -78,10 +79,9 @@ class Predictor:
                     for m in it.mention_ids:
                         stance[it.source][m] = st[row]
                         row += 1
-                    w = max(it.weight, 0)
-                    if w or not weights[it.source]:
-                        editorial[it.source] += ed[r] * max(w, 1e-9)
-                        weights[it.source] += max(w, 1e-9)
+                    if it.weight > 0:  # windows vote on the editorial flag by their length
+                        editorial[it.source] += ed[r] * it.weight
+                        weights[it.source] += it.weight
         self.network.train(was_training)
         editorial = editorial / np.maximum(weights, 1e-12)[:, None]
         return stance, editorial.astype(np.float32)
@@ -90,5 +90,7 @@ class Predictor:
         """Calibrated probabilities (temperatures from the model folder)."""
         stance, editorial = self.logits(texts, spans)
         t = self.config.temperatures
-        return ([softmax(s, t.get("stance", 1.0)) if len(s) else s for s in stance],
-                softmax(editorial, t.get("editorial", 1.0)))
+        return (
+            [softmax(s, t.get("stance", 1.0)) if len(s) else s for s in stance],
+            softmax(editorial, t.get("editorial", 1.0)),
+        )

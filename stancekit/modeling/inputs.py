@@ -51,9 +51,7 @@ class MarkerEncoder:
         placeholder = tokenizer.mask_token_id if tokenizer.mask_token_id is not None else tokenizer.unk_token_id
         self.placeholder_id = placeholder if placeholder is not None else self.pad_id
 
-    def encode_many(
-        self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]
-    ) -> list[EncodedItem]:
+    def encode_many(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]) -> list[EncodedItem]:
         """Encode sentences with their mention spans; tokenizes all sentences in one call."""
         enc = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True)
         items: list[EncodedItem] = []
@@ -105,12 +103,13 @@ class MarkerEncoder:
                     types.append(NO_MARK)
             seq.append(self.sep_id)
             types.append(NO_MARK)
-            out.append(EncodedItem(seq, types, [tuple(pos[m]) for m in inside], inside, source, hi - lo))
+            out.append(EncodedItem(seq, types, [tuple(pos[m]) for m in inside], inside, source, max(hi - lo, 1)))
         return out
 
 
 def _windows(n: int, ranges: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
     """Cut [0, n) into windows that fit ``budget`` with their markers and never cut a mention."""
+
     def cost(lo: int, hi: int) -> int:
         return (hi - lo) + 2 * sum(1 for a, b in ranges if lo <= a and b <= hi)
 
@@ -144,9 +143,12 @@ class Batch:
     editorial_labels: torch.Tensor | None = None  # (B,)
 
 
-def collate(items: Sequence[EncodedItem], pad_id: int,
-            stance_labels: Sequence[Sequence[int]] | None = None,
-            editorial_labels: Sequence[int] | None = None) -> Batch:
+def collate(
+    items: Sequence[EncodedItem],
+    pad_id: int,
+    stance_labels: Sequence[Sequence[int]] | None = None,
+    editorial_labels: Sequence[int] | None = None,
+) -> Batch:
     """Pad to the longest item in the batch (dynamic padding)."""
     width = max(len(it) for it in items)
     ids = torch.full((len(items), width), pad_id, dtype=torch.long)
@@ -172,4 +174,4 @@ def collate(items: Sequence[EncodedItem], pad_id: int,
 def length_batches(lengths: Sequence[int], batch_size: int) -> list[list[int]]:
     """Indices grouped into batches of similar length (stable sort: deterministic)."""
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
-    return [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]

@@ -19,7 +19,10 @@ class Head(nn.Module):
     def __init__(self, in_dim: int, hidden: int, n_labels: int, dropout: float) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Dropout(dropout), nn.Linear(in_dim, hidden), nn.Tanh(), nn.Dropout(dropout),
+            nn.Dropout(dropout),
+            nn.Linear(in_dim, hidden),
+            nn.Tanh(),
+            nn.Dropout(dropout),
             nn.Linear(hidden, n_labels),
         )
 
@@ -30,8 +33,7 @@ class Head(nn.Module):
 class StanceNetwork(nn.Module):
     """Encoder + marker embeddings + stance head (3 labels) + editorial head (2 labels)."""
 
-    def __init__(self, encoder: nn.Module, n_stance: int = 3, n_editorial: int = 2,
-                 dropout: float = 0.1) -> None:
+    def __init__(self, encoder: nn.Module, n_stance: int = 3, n_editorial: int = 2, dropout: float = 0.1) -> None:
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size

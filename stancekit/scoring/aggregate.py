@@ -37,14 +37,31 @@ def aggregate(out: Path, fmt: str) -> dict[str, int]:
     corpus: dict[str, dict] = {}
     for r in _read(out / "stances"):
         key = (r["doc_id"], r["actor"])
-        a = per_doc_actor.setdefault(key, {"doc_id": r["doc_id"], "actor": r["actor"], "actor_kind": r["actor_kind"],
-                                           "mentions": 0, **{lab: 0 for lab in STANCE_LABELS}, "score_sum": 0.0})
+        a = per_doc_actor.setdefault(
+            key,
+            {
+                "doc_id": r["doc_id"],
+                "actor": r["actor"],
+                "actor_kind": r["actor_kind"],
+                "mentions": 0,
+                **{lab: 0 for lab in STANCE_LABELS},
+                "score_sum": 0.0,
+            },
+        )
         a["mentions"] += 1
         a[r["label"]] += 1
         a["score_sum"] += r["p_positive"] - r["p_negative"]
-        c = corpus.setdefault(r["actor"], {"actor": r["actor"], "actor_kind": r["actor_kind"], "mentions": 0,
-                                           **{lab: 0 for lab in STANCE_LABELS}, "score_sum": 0.0,
-                                           "docs": set()})
+        c = corpus.setdefault(
+            r["actor"],
+            {
+                "actor": r["actor"],
+                "actor_kind": r["actor_kind"],
+                "mentions": 0,
+                **{lab: 0 for lab in STANCE_LABELS},
+                "score_sum": 0.0,
+                "docs": set(),
+            },
+        )
         c["mentions"] += 1
         c[r["label"]] += 1
         c["score_sum"] += r["p_positive"] - r["p_negative"]
@@ -53,15 +70,28 @@ def aggregate(out: Path, fmt: str) -> dict[str, int]:
     doc_actor_rows = []
     for a in per_doc_actor.values():
         actors_per_doc[a["doc_id"]] += 1
-        doc_actor_rows.append({**{k: v for k, v in a.items() if k != "score_sum"},
-                               "mean_score": a["score_sum"] / a["mentions"]})
-    doc_rows = [{**d, "editorial_share": d["editorial_sentences"] / d["sentences"] if d["sentences"] else 0.0,
-                 "actors": actors_per_doc.get(d["doc_id"], 0)} for d in docs.values()]
-    actor_rows = [{"actor": c["actor"], "actor_kind": c["actor_kind"], "mentions": c["mentions"],
-                   "documents": len(c["docs"]),
-                   **{f"share_{lab}": c[lab] / c["mentions"] for lab in STANCE_LABELS},
-                   "mean_score": c["score_sum"] / c["mentions"]}
-                  for c in sorted(corpus.values(), key=lambda c: -c["mentions"])]
+        doc_actor_rows.append(
+            {**{k: v for k, v in a.items() if k != "score_sum"}, "mean_score": a["score_sum"] / a["mentions"]}
+        )
+    doc_rows = [
+        {
+            **d,
+            "editorial_share": d["editorial_sentences"] / d["sentences"] if d["sentences"] else 0.0,
+            "actors": actors_per_doc.get(d["doc_id"], 0),
+        }
+        for d in docs.values()
+    ]
+    actor_rows = [
+        {
+            "actor": c["actor"],
+            "actor_kind": c["actor_kind"],
+            "mentions": c["mentions"],
+            "documents": len(c["docs"]),
+            **{f"share_{lab}": c[lab] / c["mentions"] for lab in STANCE_LABELS},
+            "mean_score": c["score_sum"] / c["mentions"],
+        }
+        for c in sorted(corpus.values(), key=lambda c: -c["mentions"])
+    ]
     for name, rows in (("documents", doc_rows), ("document_actors", doc_actor_rows), ("actors", actor_rows)):
         _write_table(out / name, rows, fmt)
     return {"documents": len(doc_rows), "document_actors": len(doc_actor_rows), "actors": len(actor_rows)}
@@ -73,8 +103,9 @@ def _write_table(stem: Path, rows: list[dict], fmt: str) -> None:
     if fmt == "jsonl":
         import json
 
-        _atomic_write_bytes(stem.with_suffix(".jsonl"),
-                            "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode())
+        _atomic_write_bytes(
+            stem.with_suffix(".jsonl"), "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
+        )
     else:
         import io
 

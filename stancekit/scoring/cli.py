@@ -29,8 +29,15 @@ def main(args) -> int:
         summary = score_with_ray(args)
     else:
         an = stancekit.load(args.model, batch_size=args.batch_size)
-        summary = an.score(args.inputs, args.output, text_column=args.text_column, id_column=args.id_column,
-                           fmt=args.format, chunk_size=args.chunk_size, overwrite=args.overwrite,
-                           progress=not args.quiet)
+        summary = an.score(
+            args.inputs,
+            args.output,
+            text_column=args.text_column,
+            id_column=args.id_column,
+            fmt=args.format,
+            chunk_size=args.chunk_size,
+            overwrite=args.overwrite,
+            progress=not args.quiet,
+        )
     print(summary, file=sys.stderr)
     return 1 if summary.failed else 0

@@ -38,9 +38,11 @@ class ScoreSummary:
     resumed_chunks: int
 
     def __str__(self) -> str:
-        return (f"scored {self.documents} documents ({self.sentences} sentences, {self.stances} actor stances) "
-                f"into {self.output} in {self.seconds:.1f}s; {self.failed} failed (see errors/)"
-                + (f"; resumed after {self.resumed_chunks} finished chunks" if self.resumed_chunks else ""))
+        return (
+            f"scored {self.documents} documents ({self.sentences} sentences, {self.stances} actor stances) "
+            f"into {self.output} in {self.seconds:.1f}s; {self.failed} failed (see errors/)"
+            + (f"; resumed after {self.resumed_chunks} finished chunks" if self.resumed_chunks else "")
+        )
 
 
 def _check(record: Record, max_chars: int) -> str | None:
@@ -53,26 +55,56 @@ def _check(record: Record, max_chars: int) -> str | None:
     return None
 
 
-def score(analyzer, inputs, output, *, text_column: str = "text", id_column: str | None = None,
-          fmt: str = "parquet", chunk_size: int = 256, overwrite: bool = False, progress: bool = True,
-          max_chars: int = MAX_DOC_CHARS, actors=None, use_ner: bool = True) -> ScoreSummary:
+def score(
+    analyzer,
+    inputs,
+    output,
+    *,
+    text_column: str = "text",
+    id_column: str | None = None,
+    fmt: str = "parquet",
+    chunk_size: int = 256,
+    overwrite: bool = False,
+    progress: bool = True,
+    max_chars: int = MAX_DOC_CHARS,
+    actors=None,
+    use_ner: bool = True,
+) -> ScoreSummary:
     """Score every document of ``inputs`` into the folder ``output``; resume if it holds a partial job."""
     if fmt not in ("parquet", "jsonl"):
         raise InputError(f"fmt must be 'parquet' or 'jsonl', got {fmt!r}")
     if not isinstance(chunk_size, int) or chunk_size < 1:
         raise InputError("chunk_size must be a positive integer")
     out = Path(output)
-    described = [str(Path(i).resolve()) if isinstance(i, str | Path) else type(i).__name__
-                 for i in (inputs if isinstance(inputs, list | tuple) else [inputs])]
-    options = {"model": str(analyzer.model_path), "model_config": analyzer.config.__dict__, "inputs": described,
-               "text_column": text_column, "id_column": id_column, "fmt": fmt, "chunk_size": chunk_size,
-               "max_chars": max_chars, "actors": actors, "use_ner": use_ner}
+    described = [
+        str(Path(i).resolve()) if isinstance(i, str | Path) else type(i).__name__
+        for i in (inputs if isinstance(inputs, list | tuple) else [inputs])
+    ]
+    options = {
+        "model": str(analyzer.model_path),
+        "model_config": analyzer.config.__dict__,
+        "inputs": described,
+        "text_column": text_column,
+        "id_column": id_column,
+        "fmt": fmt,
+        "chunk_size": chunk_size,
+        "max_chars": max_chars,
+        "actors": actors,
+        "use_ner": use_ner,
+    }
     writer = PartWriter(out, fmt, options, overwrite)
     started = time.time()
     resumed = writer.done_chunks
     if writer.state.get("complete"):
-        return ScoreSummary(str(out), writer.state["documents"], writer.state["errors"], writer.state["sentences"],
-                            writer.state["stances"], 0.0, resumed)
+        return ScoreSummary(
+            str(out),
+            writer.state["documents"],
+            writer.state["errors"],
+            writer.state["sentences"],
+            writer.state["stances"],
+            0.0,
+            resumed,
+        )
     records = iter_records(inputs, text_column, id_column)
     skip = resumed * chunk_size
     for _ in itertools.islice(records, skip):
@@ -114,5 +146,12 @@ def score(analyzer, inputs, output, *, text_column: str = "text", id_column: str
 
     aggregate(out, fmt)
     writer.finish()
-    return ScoreSummary(str(out), writer.state["documents"], writer.state["errors"], writer.state["sentences"],
-                        writer.state["stances"], round(time.time() - started, 2), resumed)
+    return ScoreSummary(
+        str(out),
+        writer.state["documents"],
+        writer.state["errors"],
+        writer.state["sentences"],
+        writer.state["stances"],
+        round(time.time() - started, 2),
+        resumed,
+    )

@@ -118,7 +118,9 @@ def iter_records(inputs, text_column: str = "text", id_column: str | None = None
             elif path.suffix.lower() == ".txt":
                 yield from _txt_folder_file(path)
             else:
-                raise InputError(f"input {path}: unknown format {path.suffix!r} (jsonl, csv, tsv, parquet, txt, folder)")
+                raise InputError(
+                    f"input {path}: unknown format {path.suffix!r} (jsonl, csv, tsv, parquet, txt, folder)"
+                )
         elif type(item).__name__ == "DataFrame":
             yield from _rows("dataframe", item.to_dict("records"), text_column, id_column)
         elif type(item).__name__ in ("Dataset", "IterableDataset"):

@@ -56,8 +56,16 @@ class PartWriter:
             if overwrite:
                 self._clear()
             state = None
-        self.state = state or {"fingerprint": self.fp, "options": options, "done_chunks": 0, "documents": 0,
-                               "sentences": 0, "stances": 0, "errors": 0, "complete": False}
+        self.state = state or {
+            "fingerprint": self.fp,
+            "options": options,
+            "done_chunks": 0,
+            "documents": 0,
+            "sentences": 0,
+            "stances": 0,
+            "errors": 0,
+            "complete": False,
+        }
         for t in TABLES:
             (self.out / t).mkdir(parents=True, exist_ok=True)
         self._save()

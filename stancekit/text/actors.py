@@ -23,7 +23,56 @@ from stancekit.text.segmentation import ACTOR_ENTITY_TYPES, EntitySpan
 
 #: Titles stripped from the front of person mentions before merging.
 PERSON_TITLES = frozenset(
-    ["president", "vice", "prime", "minister", "secretary", "sen.", "senator", "rep.", "representative", "gov.", "governor", "mr.", "mrs.", "ms.", "dr.", "prof.", "mayor", "chancellor", "king", "queen", "prince", "princess", "pope", "judge", "justice", "general", "gen.", "gov", "former", "leader", "speaker", "attorney", "chairman", "chairwoman", "ceo", "sir", "dame", "lord", "lady", "rev.", "sheikh", "ayatollah", "premier", "foreign", "defense", "defence", "state", "the"]
+    [
+        "president",
+        "vice",
+        "prime",
+        "minister",
+        "secretary",
+        "sen.",
+        "senator",
+        "rep.",
+        "representative",
+        "gov.",
+        "governor",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "prof.",
+        "mayor",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "princess",
+        "pope",
+        "judge",
+        "justice",
+        "general",
+        "gen.",
+        "gov",
+        "former",
+        "leader",
+        "speaker",
+        "attorney",
+        "chairman",
+        "chairwoman",
+        "ceo",
+        "sir",
+        "dame",
+        "lord",
+        "lady",
+        "rev.",
+        "sheikh",
+        "ayatollah",
+        "premier",
+        "foreign",
+        "defense",
+        "defence",
+        "state",
+        "the",
+    ]
 )
 _KIND_OF_ENTITY = {"PERSON": "person", "ORG": "organization", "GPE": "place", "NORP": "group"}
 
@@ -248,22 +297,43 @@ class _PersonIndex:
 
 def _standalone(text: str, start: int, end: int) -> bool:
     """False when a capitalised word touches the match ("Washington Post", "New York Moscow")."""
-    after = text[end:end + 30].lstrip(" ")
-    if after[:1].isupper() and text[end:end + 1] not in "\n":
+    after = text[end : end + 30].lstrip(" ")
+    if after[:1].isupper() and text[end : end + 1] not in "\n":
         return False
-    before = text[max(0, start - 30):start]
+    before = text[max(0, start - 30) : start]
     stripped = before.rstrip(" ")
     if stripped and stripped != before and stripped[-1:].isalpha():
         word = stripped.split()[-1]
         if word[:1].isupper() and word.lower() not in _SENTENCE_STARTERS:
             # a capitalised word before it, unless that word begins a sentence
             prefix = stripped[: -len(word)].rstrip()
-            if prefix and prefix[-1] not in ".!?\"\u201c\n":
+            if prefix and prefix[-1] not in '.!?"\u201c\n':
                 return False
     return True
 
 
-_SENTENCE_STARTERS = frozenset(["in", "on", "at", "and", "but", "the", "a", "an", "as", "by", "for", "from", "of", "to", "with", "after", "before", "since"])
+_SENTENCE_STARTERS = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "and",
+        "but",
+        "the",
+        "a",
+        "an",
+        "as",
+        "by",
+        "for",
+        "from",
+        "of",
+        "to",
+        "with",
+        "after",
+        "before",
+        "since",
+    ]
+)
 
 
 def _non_overlapping(raw: list[tuple[int, int, int, int]], text: str) -> list[Mention]:

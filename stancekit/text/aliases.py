@@ -29,7 +29,7 @@ def clean_surface(surface: str) -> str:
             break
     for a in _ARTICLES:
         if s.startswith(a) and len(s) > len(a):
-            s = s[len(a):]
+            s = s[len(a) :]
             break
     return s.strip(" ,.;:\"'\u201c\u201d")
 

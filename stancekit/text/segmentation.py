@@ -145,8 +145,9 @@ class Segmenter:
             sentences, entities, seen = current.setdefault(k, ([], [], 0))
             self._collect(doc, text, offset, sentences, entities)
             current[k] = (sentences, entities, seen + 1)
-            while next_out < len(pending) and (pending[next_out][1] == 0 or next_out in current
-                                                and current[next_out][2] == pending[next_out][1]):
+            while next_out < len(pending) and (
+                pending[next_out][1] == 0 or next_out in current and current[next_out][2] == pending[next_out][1]
+            ):
                 sents, ents, _ = current.pop(next_out, ([], [], 0))
                 yield SegmentedText(sents, ents)
                 next_out += 1

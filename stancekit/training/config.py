@@ -17,7 +17,9 @@ class TrainConfig:
     output_dir: str = ""
     data_dir: str | None = None
     train_sets: list[str] = field(default_factory=lambda: ["newsmtsc-train", "checkthat-train", "babe-train"])
-    dev_sets: list[str] = field(default_factory=lambda: ["newsmtsc-rw-dev", "newsmtsc-mt-dev", "checkthat-dev", "babe-dev"])
+    dev_sets: list[str] = field(
+        default_factory=lambda: ["newsmtsc-rw-dev", "newsmtsc-mt-dev", "checkthat-dev", "babe-dev"]
+    )
     report_sets: list[str] = field(default_factory=lambda: ["checkthat-dev-test"])
     stance_files: list[str] = field(default_factory=list)  # users' own labelled files
     editorial_files: list[str] = field(default_factory=list)

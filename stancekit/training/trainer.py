@@ -62,8 +62,8 @@ def _bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -
     pool = batch_size * 50
     batches = []
     for p in range(0, len(idx), pool):
-        chunk = sorted(idx[p:p + pool], key=lambda i: lengths[i])
-        batches.extend(chunk[i:i + batch_size] for i in range(0, len(chunk), batch_size))
+        chunk = sorted(idx[p : p + pool], key=lambda i: lengths[i])
+        batches.extend(chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size))
     rng.shuffle(batches)
     return batches
 
@@ -88,8 +88,9 @@ class Trainer:
             from stancekit.text.segmentation import Segmenter
 
             self.segmenter, self.finder = Segmenter(), ActorFinder()
-        return {name: build_examples(rows, self.cfg.marking, self.segmenter, self.finder)
-                for name, rows in sets.items()}
+        return {
+            name: build_examples(rows, self.cfg.marking, self.segmenter, self.finder) for name, rows in sets.items()
+        }
 
     def run(self) -> dict:
         cfg = self.cfg
@@ -112,9 +113,16 @@ class Trainer:
             from stancekit.modeling.lora import attach_lora
 
             encoder = attach_lora(encoder, cfg.lora)
-        model_cfg = ModelConfig(base_model=cfg.base_model, max_length=cfg.max_length, marking=cfg.marking,
-                                weights=cfg.weights, dtype=cfg.save_dtype, dropout=cfg.dropout,
-                                lora=dict(cfg.lora) if cfg.weights == "lora" else None, name=cfg.name)
+        model_cfg = ModelConfig(
+            base_model=cfg.base_model,
+            max_length=cfg.max_length,
+            marking=cfg.marking,
+            weights=cfg.weights,
+            dtype=cfg.save_dtype,
+            dropout=cfg.dropout,
+            lora=dict(cfg.lora) if cfg.weights == "lora" else None,
+            name=cfg.name,
+        )
         network = build_network(model_cfg, encoder)
         marker_encoder = MarkerEncoder(tokenizer, cfg.max_length)
 
@@ -139,10 +147,13 @@ class Trainer:
 
         head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
         enc_params = [p for n, p in network.named_parameters() if n.startswith("encoder.") and p.requires_grad]
-        optimizer = torch.optim.AdamW([
-            {"params": enc_params, "lr": cfg.learning_rate},
-            {"params": head_params, "lr": cfg.head_learning_rate},
-        ], weight_decay=cfg.weight_decay)
+        optimizer = torch.optim.AdamW(
+            [
+                {"params": enc_params, "lr": cfg.learning_rate},
+                {"params": head_params, "lr": cfg.head_learning_rate},
+            ],
+            weight_decay=cfg.weight_decay,
+        )
         rng = random.Random(cfg.seed)
         lengths = [len(it) for it in items]
         steps_per_epoch = math.ceil(len(items) / cfg.batch_size)
@@ -171,8 +182,12 @@ class Trainer:
         stop = False
         while step < total_steps and not stop:
             for batch_idx in _bucketed_batches(lengths, cfg.batch_size, rng):
-                batch = collate([items[i] for i in batch_idx], marker_encoder.pad_id,
-                                [st_labels[i] for i in batch_idx], [ed_labels[i] for i in batch_idx])
+                batch = collate(
+                    [items[i] for i in batch_idx],
+                    marker_encoder.pad_id,
+                    [st_labels[i] for i in batch_idx],
+                    [ed_labels[i] for i in batch_idx],
+                )
                 st, ed = network(batch)
                 loss = torch.zeros((), dtype=torch.float32)
                 if (batch.stance_labels != IGNORE).any():
@@ -191,15 +206,28 @@ class Trainer:
                 if step % eval_every == 0 or step == total_steps:
                     scores = self._dev_scores(predictor, dev_ex)
                     score = float(np.mean(list(scores.values()))) if scores else -float(loss.item())
-                    history.append({"step": step, "epoch": round(step / steps_per_epoch, 2),
-                                    "loss": float(loss.item()), "dev_macro_f1": scores, "mean": score})
+                    history.append(
+                        {
+                            "step": step,
+                            "epoch": round(step / steps_per_epoch, 2),
+                            "loss": float(loss.item()),
+                            "dev_macro_f1": scores,
+                            "mean": score,
+                        }
+                    )
                     log.info("step %d: %s mean %.4f", step, scores, score)
                     if bar is not None:
-                        bar.write(f"step {step} ({step / steps_per_epoch:.2f} ep): "
-                                  + ", ".join(f"{k} {v:.4f}" for k, v in scores.items()) + f" | mean {score:.4f}")
+                        bar.write(
+                            f"step {step} ({step / steps_per_epoch:.2f} ep): "
+                            + ", ".join(f"{k} {v:.4f}" for k, v in scores.items())
+                            + f" | mean {score:.4f}"
+                        )
                     if score > best["score"]:
-                        best = {"score": score, "step": step,
-                                "state": copy.deepcopy({k: v.detach().clone() for k, v in network.state_dict().items()})}
+                        best = {
+                            "score": score,
+                            "step": step,
+                            "state": copy.deepcopy({k: v.detach().clone() for k, v in network.state_dict().items()}),
+                        }
                         bad_evals = 0
                     else:
                         bad_evals += 1
@@ -256,8 +284,12 @@ class Trainer:
             x, y = np.concatenate(logits), np.concatenate(labels)
             t = fit_temperature(x, y)
             model_cfg.temperatures[task] = t
-            result[task] = {"temperature": t, "ece_before": expected_calibration_error(softmax(x), y),
-                            "ece_after": expected_calibration_error(softmax(x, t), y), "n": int(len(y))}
+            result[task] = {
+                "temperature": t,
+                "ece_before": expected_calibration_error(softmax(x), y),
+                "ece_after": expected_calibration_error(softmax(x, t), y),
+                "n": int(len(y)),
+            }
         return result
 
     @staticmethod
