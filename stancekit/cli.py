@@ -86,6 +86,15 @@ def cmd_train(args) -> int:
     return 0
 
 
+def cmd_calibrate(args) -> int:
+    from stancekit.modeling.checkpoint import find_model
+    from stancekit.training.trainer import recalibrate
+
+    metrics = recalibrate(find_model(args.model), args.data_dir, args.mode)
+    print(json.dumps(metrics["calibration"], indent=2))
+    return 0
+
+
 def cmd_bench(args) -> int:
     from stancekit.evaluation.harness import main as bench_main
 
@@ -115,6 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", default=None)
     p.add_argument("--data-dir", default=None)
     p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("calibrate", help="refit a model's temperature (and biases) on its dev sets")
+    p.add_argument("model")
+    p.add_argument("--data-dir", default=None)
+    p.add_argument("--mode", choices=["temperature+bias", "temperature"], default="temperature+bias")
+    p.set_defaults(func=cmd_calibrate)
 
     from stancekit.evaluation.harness import add_arguments as add_bench_arguments
 

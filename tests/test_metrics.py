@@ -67,3 +67,19 @@ def test_temperature_scaling_fixes_overconfidence():
 def test_softmax_rows_sum_to_one():
     p = softmax(np.array([[1000.0, 0.0, -1000.0], [0.0, 0.0, 0.0]]))
     assert np.allclose(p.sum(1), 1) and np.isfinite(p).all()
+
+
+def test_bias_scaling_corrects_a_shifted_prior():
+    from stancekit.modeling.calibration import fit_scaling
+
+    rng = np.random.default_rng(1)
+    n = 4000
+    labels = rng.integers(0, 2, n)
+    logits = rng.normal(size=(n, 2))
+    logits[np.arange(n), labels] += 1.5
+    shifted = logits + np.array([0.0, 1.0])  # a model that learned too high a prior for class 1
+    t, b = fit_scaling(shifted, labels)
+    assert b[0] == 0.0 and -1.3 < b[1] < -0.7
+    fixed = softmax(shifted, t, b)
+    assert expected_calibration_error(fixed, labels) < expected_calibration_error(softmax(shifted), labels)
+    assert macro_f1(labels, fixed.argmax(1), 2) > macro_f1(labels, shifted.argmax(1), 2)

@@ -45,11 +45,22 @@ def test_tiny_model_folder_is_self_describing(tiny_model_path):
 def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_path):
     """A short run on real data in the per-pair form: saves, reloads, predicts, calibrates."""
     out = tmp_path / "pp"
-    metrics = stancekit.train(TrainConfig(
-        name="pp", output_dir=str(out), data_dir=str(shared_data), marking="target", epochs=1, batch_size=16,
-        max_examples_per_set=48, evals_per_epoch=1, progress=False,
-        train_sets=["newsmtsc-train", "checkthat-train"], dev_sets=["newsmtsc-rw-dev", "checkthat-dev"],
-        report_sets=["checkthat-dev-test"]))
+    metrics = stancekit.train(
+        TrainConfig(
+            name="pp",
+            output_dir=str(out),
+            data_dir=str(shared_data),
+            marking="target",
+            epochs=1,
+            batch_size=16,
+            max_examples_per_set=48,
+            evals_per_epoch=1,
+            progress=False,
+            train_sets=["newsmtsc-train", "checkthat-train"],
+            dev_sets=["newsmtsc-rw-dev", "checkthat-dev"],
+            report_sets=["checkthat-dev-test"],
+        )
+    )
     assert set(metrics["dev"]) == {"newsmtsc-rw-dev", "checkthat-dev"}
     assert set(metrics["report"]) == {"checkthat-dev-test"}
     for task in ("stance", "editorial"):
@@ -61,3 +72,64 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     an = stancekit.load(str(out))
     doc = an.analyze("Critics accused Senator Smith of lying. Smith met Jones in Ohio.")
     assert sum(len(s.stances) for s in doc.sentences) >= 2
+
+
+@pytest.mark.slow
+def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
+    """The harness end to end in --quick mode, so it never rots (numbers are not asserted)."""
+    from stancekit.cli import main
+
+    out = tmp_path / "bench"
+    rc = main(
+        [
+            "bench",
+            "--models",
+            str(tiny_model_path),
+            "--quick",
+            "--out",
+            str(out),
+            "--data-dir",
+            str(shared_data),
+            "--stance-file",
+            str(shared_data / "newsmtsc" / "paper_splits" / "newsmtsc-rw" / "dev.jsonl"),
+            "--editorial-file",
+            str(shared_data / "checkthat2025_subjectivity_en" / "dev_test_en.tsv"),
+            "--datasets",
+            "newsmtsc-rw-dev",
+            "checkthat-dev",
+        ]
+    )
+    assert rc == 0
+    result = json.loads((out / "results-quick.json").read_text())
+    model = next(iter(result["models"].values()))
+    assert set(model["accuracy"]) == {"newsmtsc-rw-dev", "checkthat-dev", "dev.jsonl", "dev_test_en.tsv"}
+    assert model["speed"]["analyze"]["sentences"] >= 200 and model["speed"]["speedup_vs_naive"] > 0
+    majority = result["baselines"]["majority class"]["newsmtsc-rw-dev"]["macro_f1"]
+    tfidf = result["baselines"]["TF-IDF + logistic regression"]["newsmtsc-rw-dev"]["macro_f1"]
+    assert majority < 0.3 and tfidf > majority
+    assert (out / "results-quick.md").read_text().startswith("# stancekit benchmark")
+    assert (out / "macro_f1-quick.png").exists() and (out / "reliability-quick.png").exists()
+
+
+def test_lora_model_saves_small_and_reloads_identically(tmp_path):
+    """The LoRA folder form (used by news-base): adapters + heads only, base resolved offline."""
+    import numpy as np
+
+    from stancekit.modeling.checkpoint import load_model
+    from stancekit.modeling.inference import Predictor
+    from tests.conftest import write_tiny_data
+
+    stance, editorial = write_tiny_data(tmp_path)
+    out = tmp_path / "lora"
+    stancekit.train(TrainConfig(
+        name="lora", output_dir=str(out), train_sets=[], dev_sets=[], report_sets=[], stance_files=[str(stance)],
+        editorial_files=[str(editorial)], weights="lora", lora={"r": 4, "alpha": 8}, epochs=1, batch_size=8,
+        progress=False, calibrate=False, marking="target"))
+    assert (out / "model.safetensors").stat().st_size < 10_000_000  # no full encoder inside
+    network, tok, cfg = load_model(out)
+    assert cfg.weights == "lora" and not any("lora_" in n for n, _ in network.named_parameters())
+    an = stancekit.load(str(out))
+    texts, spans = ["Critics accused Smith of lying."], [[(16, 21)]]
+    a = an.predictor.logits(texts, spans)
+    b = Predictor(network, tok, cfg).logits(texts, spans)
+    assert np.allclose(a[0][0], b[0][0], atol=1e-5) and np.allclose(a[1], b[1], atol=1e-5)

@@ -94,7 +94,7 @@ def evaluate_model(analyzer, sets, n_boot: int) -> dict:
     for name, (task, rows) in sets.items():
         examples = build_examples({task: rows}, analyzer.config.marking, analyzer.segmenter, analyzer.finder)
         logits, labels = collect_logits(analyzer.predictor, examples)[task]
-        probs = softmax(logits, analyzer.config.temperatures.get(task, 1.0))
+        probs = analyzer.config.calibrated(task, logits)
         names = STANCE_LABELS if task == "stance" else EDITORIAL_LABELS
         rep = classification_report(labels, probs.argmax(-1), names, probs, n_boot=n_boot)
         rep["ece_uncalibrated"] = classification_report(labels, logits.argmax(-1), names, softmax(logits), n_boot=0)[

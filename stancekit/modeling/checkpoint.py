@@ -42,12 +42,19 @@ class ModelConfig:
     stance_labels: list[str] = field(default_factory=lambda: list(STANCE_LABELS))
     editorial_labels: list[str] = field(default_factory=lambda: list(EDITORIAL_LABELS))
     temperatures: dict[str, float] = field(default_factory=lambda: {"stance": 1.0, "editorial": 1.0})
+    biases: dict[str, list[float]] = field(default_factory=dict)
     lora: dict | None = None
     encoder_config: dict | None = None
     name: str = ""
     stancekit_version: str = ""
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
+
+    def calibrated(self, task: str, logits):
+        """Probabilities from raw logits with this model's temperature and bias for ``task``."""
+        from stancekit.modeling.calibration import softmax
+
+        return softmax(logits, self.temperatures.get(task, 1.0), self.biases.get(task))
 
     @classmethod
     def from_dict(cls, data: dict, path: Path) -> ModelConfig:
@@ -122,7 +129,7 @@ def save_model(network: StanceNetwork, tokenizer, cfg: ModelConfig, folder: str 
     tensors = {k: v.detach().to(dtype).contiguous().clone() for k, v in state.items()}
     cfg.stancekit_version = __version__
     save_file(tensors, str(folder / WEIGHTS_FILE), metadata={"format": FORMAT})
-    (folder / CONFIG_FILE).write_text(json.dumps(asdict(cfg), indent=2, sort_keys=True) + "\n", "utf-8")
+    write_config(cfg, folder)
     tokenizer.save_pretrained(str(folder))
     return folder
 
@@ -130,6 +137,10 @@ def save_model(network: StanceNetwork, tokenizer, cfg: ModelConfig, folder: str 
 def _plain_encoder(network: StanceNetwork):
     enc = network.encoder
     return enc.get_base_model() if hasattr(enc, "get_base_model") else enc
+
+
+def write_config(cfg: ModelConfig, folder: Path) -> None:
+    (Path(folder) / CONFIG_FILE).write_text(json.dumps(asdict(cfg), indent=2, sort_keys=True) + "\n", "utf-8")
 
 
 def read_config(folder: Path) -> ModelConfig:
@@ -168,9 +179,13 @@ def load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
         encoder, _ = load_base_encoder(cfg.base_model)
         encoder = attach_lora(encoder, cfg.lora or {})
         network = build_network(cfg, encoder)
-        _, unexpected = network.load_state_dict(state, strict=False)
-        if unexpected:
-            raise ModelNotFoundError(f"{folder / WEIGHTS_FILE}: unexpected tensors {unexpected[:5]}")
+        missing, unexpected = network.load_state_dict(state, strict=False)
+        # the frozen base weights come from the base encoder; adapters and heads must be in the file
+        missing = [k for k in missing if "lora_" in k or not k.startswith("encoder.")]
+        if missing or unexpected:
+            raise ModelNotFoundError(
+                f"{folder / WEIGHTS_FILE} does not match its config: missing {missing[:5]}, unexpected {unexpected[:5]}"
+            )
         network.encoder = network.encoder.merge_and_unload()
     network.eval()
     return network, tokenizer, cfg

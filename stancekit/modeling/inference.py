@@ -13,7 +13,6 @@ from collections.abc import Sequence
 import numpy as np
 import torch
 
-from stancekit.modeling.calibration import softmax
 from stancekit.modeling.checkpoint import ModelConfig
 from stancekit.modeling.inputs import EncodedItem, MarkerEncoder, collate, length_batches
 from stancekit.modeling.network import StanceNetwork
@@ -89,8 +88,7 @@ class Predictor:
     def probabilities(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[list[np.ndarray], np.ndarray]:
         """Calibrated probabilities (temperatures from the model folder)."""
         stance, editorial = self.logits(texts, spans)
-        t = self.config.temperatures
         return (
-            [softmax(s, t.get("stance", 1.0)) if len(s) else s for s in stance],
-            softmax(editorial, t.get("editorial", 1.0)),
+            [self.config.calibrated("stance", s) if len(s) else s for s in stance],
+            self.config.calibrated("editorial", editorial),
         )

@@ -42,6 +42,7 @@ class TrainConfig:
     seed: int = 13
     max_examples_per_set: int | None = None  # small runs (tests, smoke checks)
     calibrate: bool = True
+    calibration: str = "temperature+bias"  # or "temperature"
     save_dtype: str = "float16"
     progress: bool = True
 

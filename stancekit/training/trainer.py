@@ -28,7 +28,7 @@ from stancekit.data.userfiles import read_editorial_file, read_stance_file
 from stancekit.evaluation.evaluate import collect_logits
 from stancekit.evaluation.metrics import classification_report, macro_f1
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
-from stancekit.modeling.calibration import expected_calibration_error, fit_temperature, softmax
+from stancekit.modeling.calibration import expected_calibration_error, fit_scaling, fit_temperature, softmax
 from stancekit.modeling.checkpoint import ModelConfig, build_network, save_model
 from stancekit.modeling.encoder import load_base_encoder
 from stancekit.modeling.inference import Predictor
@@ -203,6 +203,8 @@ class Trainer:
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix(loss=f"{loss.item():.3f}", best=f"{best['score']:.3f}")
+                if step % 50 == 0:
+                    log.info("step %d/%d loss %.4f", step, total_steps, loss.item())
                 if step % eval_every == 0 or step == total_steps:
                     scores = self._dev_scores(predictor, dev_ex)
                     score = float(np.mean(list(scores.values()))) if scores else -float(loss.item())
@@ -243,7 +245,7 @@ class Trainer:
             network.load_state_dict(best["state"])
         network.eval()
 
-        calibration = self._calibrate(predictor, dev_ex, model_cfg) if cfg.calibrate else {}
+        calibration = calibrate(predictor, dev_ex, model_cfg, cfg.calibration) if cfg.calibrate else {}
         out = Path(cfg.output_dir)
         save_model(network, tokenizer, model_cfg, out)
         (out / "train.yaml").write_text(cfg.to_yaml(), "utf-8")
@@ -270,38 +272,74 @@ class Trainer:
         return scores
 
     @staticmethod
-    def _calibrate(predictor: Predictor, sets: dict[str, list[Example]], model_cfg: ModelConfig) -> dict:
-        pooled: dict[str, list] = {"stance": [[], []], "editorial": [[], []]}
-        for name, exs in sets.items():
-            task = task_of(name)
-            logits, labels = collect_logits(predictor, exs)[task]
-            pooled[task][0].append(logits)
-            pooled[task][1].append(labels)
-        result = {}
-        for task, (logits, labels) in pooled.items():
-            if not logits:
-                continue
-            x, y = np.concatenate(logits), np.concatenate(labels)
-            t = fit_temperature(x, y)
-            model_cfg.temperatures[task] = t
-            result[task] = {
-                "temperature": t,
-                "ece_before": expected_calibration_error(softmax(x), y),
-                "ece_after": expected_calibration_error(softmax(x, t), y),
-                "n": int(len(y)),
-            }
-        return result
-
-    @staticmethod
     def _reports(predictor: Predictor, sets: dict[str, list[Example]], model_cfg: ModelConfig) -> dict:
         out = {}
         for name, exs in sets.items():
             task = task_of(name)
             logits, labels = collect_logits(predictor, exs)[task]
-            probs = softmax(logits, model_cfg.temperatures.get(task, 1.0))
+            probs = model_cfg.calibrated(task, logits)
             names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
             out[name] = classification_report(labels, probs.argmax(-1), names, probs, n_boot=200)
         return out
+
+
+def calibrate(
+    predictor: Predictor, sets: dict[str, list[Example]], model_cfg: ModelConfig, mode: str = "temperature+bias"
+) -> dict:
+    """Fit each head's temperature (and, in mode 'temperature+bias', class biases) on the pooled dev sets."""
+    pooled: dict[str, list] = {"stance": [[], []], "editorial": [[], []]}
+    for name, exs in sets.items():
+        task = task_of(name)
+        logits, labels = collect_logits(predictor, exs)[task]
+        pooled[task][0].append(logits)
+        pooled[task][1].append(labels)
+    result = {}
+    for task, (logits, labels) in pooled.items():
+        if not logits:
+            continue
+        x, y = np.concatenate(logits), np.concatenate(labels)
+        if mode == "temperature+bias":
+            t, b = fit_scaling(x, y)
+            model_cfg.biases[task] = b
+        else:
+            t, b = fit_temperature(x, y), None
+            model_cfg.biases.pop(task, None)
+        model_cfg.temperatures[task] = t
+        result[task] = {
+            "mode": mode,
+            "temperature": t,
+            "bias": b,
+            "ece_before": expected_calibration_error(softmax(x), y),
+            "ece_after": expected_calibration_error(softmax(x, t, b), y),
+            "macro_f1_before": macro_f1(y, x.argmax(-1), x.shape[1]),
+            "macro_f1_after": macro_f1(y, softmax(x, t, b).argmax(-1), x.shape[1]),
+            "n": int(len(y)),
+        }
+    return result
+
+
+def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "temperature+bias") -> dict:
+    """Refit a saved model's calibration on its dev sets (from its train.yaml) and rewrite config.json."""
+    from stancekit.modeling.checkpoint import load_model, write_config
+
+    folder = Path(folder)
+    cfg = TrainConfig.from_yaml(folder / "train.yaml")
+    if data_dir is not None:
+        cfg.data_dir = data_dir
+    network, tokenizer, model_cfg = load_model(folder)
+    trainer = Trainer(cfg)
+    dev_ex = trainer._examples(_rows(cfg, cfg.dev_sets))
+    report_ex = trainer._examples(_rows(cfg, cfg.report_sets))
+    predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
+    result = calibrate(predictor, dev_ex, model_cfg, mode)
+    write_config(model_cfg, folder)
+    metrics_path = folder / "training_metrics.json"
+    metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
+    metrics["calibration"] = result
+    metrics["dev"] = Trainer._reports(predictor, dev_ex, model_cfg)
+    metrics["report"] = Trainer._reports(predictor, report_ex, model_cfg)
+    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+    return metrics
 
 
 def train(config: TrainConfig | str | Path, **overrides) -> dict:

@@ -1,0 +1,82 @@
+"""Corpus scoring at growing sizes: sentences/s and peak RSS should stay flat.
+
+    python benchmarks/scoring_scale.py --sizes 1000 10000 100000 [--model news-small]
+
+Each size runs in a fresh process (so peak RSS is that run's own) over synthetic documents made
+of NewsMTSC train sentences (or the example articles without the shared data), 20 per document.
+Prints one line per size and writes benchmarks/results/scoring_scale.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+
+def _sentences() -> list[str]:
+    try:
+        from stancekit.data.sources import load_rows
+
+        return list(dict.fromkeys(r["text"] for r in load_rows("newsmtsc-train")))
+    except Exception:  # no shared data
+        from stancekit.text.segmentation import Segmenter
+
+        seg = Segmenter()
+        return [s.text for f in sorted(Path("examples").glob("*.txt")) for s in seg.segment(f.read_text()).sentences]
+
+
+def one(size: int, model: str | None) -> dict:
+    import resource
+
+    import stancekit
+
+    sents = _sentences()
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "docs.jsonl"
+        with src.open("w") as fh:
+            for d in range(0, size, 20):
+                fh.write(
+                    json.dumps({"id": f"d{d}", "text": " ".join(sents[(d + i) % len(sents)] for i in range(20))}) + "\n"
+                )
+        an = stancekit.load(model)
+        t = time.perf_counter()
+        summary = an.score(src, Path(tmp) / "out", id_column="id", progress=False)
+        dt = time.perf_counter() - t
+    return {
+        "target_sentences": size,
+        "documents": summary.documents,
+        "sentences": summary.sentences,
+        "seconds": round(dt, 2),
+        "sentences_per_s": round(summary.sentences / dt, 1),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
+    p.add_argument("--model", default=None)
+    p.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--out", default="benchmarks/results/scoring_scale.json")
+    args = p.parse_args()
+    if args.one:
+        print(json.dumps(one(args.one, args.model)))
+        return 0
+    rows = []
+    for size in args.sizes:
+        cmd = [sys.executable, __file__, "--one", str(size)] + (["--model", args.model] if args.model else [])
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
+        rows.append(json.loads(out))
+        r = rows[-1]
+        print(f"{r['sentences']:>7} sentences: {r['sentences_per_s']:>6} sentences/s, peak RSS {r['peak_rss_mb']} MB")
+    Path(args.out).write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "runs": rows}, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
