@@ -386,7 +386,8 @@ def main(args) -> int:
         from stancekit.modeling.card import write_card
 
         for key, entry in result["models"].items():
-            print("wrote", write_card(Path(entry["path"]), result, key))
+            if not key.endswith("-int8"):  # the int8 variant shares its folder with the fp32 model
+                print("wrote", write_card(Path(entry["path"]), result, key))
     print(md)
     return 0
 
