@@ -79,7 +79,7 @@ def test_bias_scaling_corrects_a_shifted_prior():
     logits[np.arange(n), labels] += 1.5
     shifted = logits + np.array([0.0, 1.0])  # a model that learned too high a prior for class 1
     t, b = fit_scaling(shifted, labels)
-    assert b[0] == 0.0 and -1.3 < b[1] < -0.7
+    assert b[0] == 0.0 and -1.3 < b[1] * t < -0.7  # the shift, in raw-logit units
     fixed = softmax(shifted, t, b)
     assert expected_calibration_error(fixed, labels) < expected_calibration_error(softmax(shifted), labels)
     assert macro_f1(labels, fixed.argmax(1), 2) > macro_f1(labels, shifted.argmax(1), 2)

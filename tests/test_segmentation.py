@@ -55,3 +55,11 @@ def test_segment_many_keeps_order_and_count(seg):
     texts = ["One. Two.", "", "Three here.", "   ", "Four. Five. Six."]
     out = list(seg.segment_many(texts))
     assert [len(o.sentences) for o in out] == [2, 0, 1, 0, 3]
+
+
+def test_a_blank_line_always_ends_a_sentence(seg):
+    text = "Leaders Clash Over Grain Corridor\n\nISTANBUL — Talks ended on Thursday.\n \nA second paragraph."
+    r = seg.segment(text)
+    assert [s.text for s in r.sentences] == [
+        "Leaders Clash Over Grain Corridor", "ISTANBUL — Talks ended on Thursday.", "A second paragraph."]
+    _roundtrip(text, r)

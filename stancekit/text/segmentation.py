@@ -101,6 +101,17 @@ def _split_long(start: int, end: int, text: str) -> Iterator[tuple[int, int]]:
         yield start, end
 
 
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+
+
+def _paragraphs(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """A blank line always ends a sentence (headlines, datelines, list items)."""
+    for m in _BLANK_LINE.finditer(text, start, end):
+        yield start, m.start()
+        start = m.end()
+    yield start, end
+
+
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while start < end and text[start].isspace():
         start += 1
@@ -160,10 +171,11 @@ class Segmenter:
     def _collect(doc, text: str, offset: int, sentences: list[Span], entities: list[EntitySpan]) -> None:
         for sent in doc.sents:
             s, e = _trim(text, offset + sent.start_char, offset + sent.end_char)
-            for a, b in _split_long(s, e, text):
-                a, b = _trim(text, a, b)
-                if b > a:
-                    sentences.append(Span(a, b, text[a:b]))
+            for ps, pe in _paragraphs(text, s, e):
+                for a, b in _split_long(ps, pe, text):
+                    a, b = _trim(text, a, b)
+                    if b > a:
+                        sentences.append(Span(a, b, text[a:b]))
         for ent in doc.ents:
             if ent.label_ in ACTOR_ENTITY_TYPES or ent.label_ in ALIAS_ONLY_ENTITY_TYPES:
                 a, b = offset + ent.start_char, offset + ent.end_char
