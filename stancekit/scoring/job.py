@@ -96,15 +96,7 @@ def score(
     started = time.time()
     resumed = writer.done_chunks
     if writer.state.get("complete"):
-        return ScoreSummary(
-            str(out),
-            writer.state["documents"],
-            writer.state["errors"],
-            writer.state["sentences"],
-            writer.state["stances"],
-            0.0,
-            resumed,
-        )
+        return writer.summary(0.0, resumed)
     records = iter_records(inputs, text_column, id_column)
     skip = resumed * chunk_size
     for _ in itertools.islice(records, skip):
@@ -146,12 +138,4 @@ def score(
 
     aggregate(out, fmt)
     writer.finish()
-    return ScoreSummary(
-        str(out),
-        writer.state["documents"],
-        writer.state["errors"],
-        writer.state["sentences"],
-        writer.state["stances"],
-        round(time.time() - started, 2),
-        resumed,
-    )
+    return writer.summary(round(time.time() - started, 2), resumed)

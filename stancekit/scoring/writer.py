@@ -120,6 +120,14 @@ class PartWriter:
             self.state[table] += len(tables.get(table, []))
         self._save()
 
+    def summary(self, seconds: float, resumed_chunks: int):
+        from stancekit.scoring.job import ScoreSummary
+
+        st = self.state
+        return ScoreSummary(
+            str(self.out), st["documents"], st["errors"], st["sentences"], st["stances"], seconds, resumed_chunks
+        )
+
     def finish(self) -> None:
         self.state["complete"] = True
         self._save()

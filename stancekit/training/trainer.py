@@ -245,7 +245,8 @@ class Trainer:
             network.load_state_dict(best["state"])
         network.eval()
 
-        calibration = calibrate(predictor, dev_ex, model_cfg, cfg.calibration) if cfg.calibrate else {}
+        dev_logits = labelled_logits(predictor, dev_ex)  # one pass serves calibration and the report
+        calibration = calibrate(dev_logits, model_cfg, cfg.calibration) if cfg.calibrate else {}
         out = Path(cfg.output_dir)
         save_model(network, tokenizer, model_cfg, out)
         (out / "train.yaml").write_text(cfg.to_yaml(), "utf-8")
@@ -255,8 +256,8 @@ class Trainer:
             "train_seconds": round(time.time() - started, 1),
             "history": history,
             "calibration": calibration,
-            "dev": self._reports(predictor, dev_ex, model_cfg),
-            "report": self._reports(predictor, report_ex, model_cfg),
+            "dev": reports(dev_logits, model_cfg),
+            "report": reports(labelled_logits(predictor, report_ex), model_cfg),
             "config": asdict(cfg),
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
@@ -264,33 +265,35 @@ class Trainer:
 
     @staticmethod
     def _dev_scores(predictor: Predictor, sets: dict[str, list[Example]]) -> dict[str, float]:
-        scores = {}
-        for name, exs in sets.items():
-            task = task_of(name)
-            logits, labels = collect_logits(predictor, exs)[task]
-            scores[name] = macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
-        return scores
-
-    @staticmethod
-    def _reports(predictor: Predictor, sets: dict[str, list[Example]], model_cfg: ModelConfig) -> dict:
-        out = {}
-        for name, exs in sets.items():
-            task = task_of(name)
-            logits, labels = collect_logits(predictor, exs)[task]
-            probs = model_cfg.calibrated(task, logits)
-            names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
-            out[name] = classification_report(labels, probs.argmax(-1), names, probs, n_boot=200)
-        return out
+        return {
+            name: macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
+            for name, (_, logits, labels) in labelled_logits(predictor, sets).items()
+        }
 
 
-def calibrate(
-    predictor: Predictor, sets: dict[str, list[Example]], model_cfg: ModelConfig, mode: str = "temperature+bias"
-) -> dict:
-    """Fit each head's temperature (and, in mode 'temperature+bias', class biases) on the pooled dev sets."""
-    pooled: dict[str, list] = {"stance": [[], []], "editorial": [[], []]}
+def labelled_logits(predictor: Predictor, sets: dict[str, list[Example]]) -> dict[str, tuple]:
+    """{set name: (task, raw logits, labels)} for the labelled part of each named set."""
+    out = {}
     for name, exs in sets.items():
         task = task_of(name)
-        logits, labels = collect_logits(predictor, exs)[task]
+        out[name] = (task, *collect_logits(predictor, exs)[task])
+    return out
+
+
+def reports(collected: dict[str, tuple], model_cfg: ModelConfig) -> dict:
+    """Classification reports with the model's calibration applied."""
+    out = {}
+    for name, (task, logits, labels) in collected.items():
+        probs = model_cfg.calibrated(task, logits)
+        names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
+        out[name] = classification_report(labels, probs.argmax(-1), names, probs, n_boot=200)
+    return out
+
+
+def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "temperature+bias") -> dict:
+    """Fit each head's temperature (and, in mode 'temperature+bias', class biases) on the pooled dev sets."""
+    pooled: dict[str, list] = {"stance": [[], []], "editorial": [[], []]}
+    for task, logits, labels in collected.values():
         pooled[task][0].append(logits)
         pooled[task][1].append(labels)
     result = {}
@@ -331,13 +334,14 @@ def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "te
     dev_ex = trainer._examples(_rows(cfg, cfg.dev_sets))
     report_ex = trainer._examples(_rows(cfg, cfg.report_sets))
     predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
-    result = calibrate(predictor, dev_ex, model_cfg, mode)
+    dev_logits = labelled_logits(predictor, dev_ex)
+    result = calibrate(dev_logits, model_cfg, mode)
     write_config(model_cfg, folder)
     metrics_path = folder / "training_metrics.json"
     metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
     metrics["calibration"] = result
-    metrics["dev"] = Trainer._reports(predictor, dev_ex, model_cfg)
-    metrics["report"] = Trainer._reports(predictor, report_ex, model_cfg)
+    metrics["dev"] = reports(dev_logits, model_cfg)
+    metrics["report"] = reports(labelled_logits(predictor, report_ex), model_cfg)
     metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
     return metrics
 
