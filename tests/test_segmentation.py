@@ -61,5 +61,16 @@ def test_a_blank_line_always_ends_a_sentence(seg):
     text = "Leaders Clash Over Grain Corridor\n\nISTANBUL — Talks ended on Thursday.\n \nA second paragraph."
     r = seg.segment(text)
     assert [s.text for s in r.sentences] == [
-        "Leaders Clash Over Grain Corridor", "ISTANBUL — Talks ended on Thursday.", "A second paragraph."]
+        "Leaders Clash Over Grain Corridor",
+        "ISTANBUL — Talks ended on Thursday.",
+        "A second paragraph.",
+    ]
+    _roundtrip(text, r)
+
+
+def test_stray_closing_quote_stays_with_its_sentence(seg):
+    text = 'Peskov told reporters that Moscow had "shown more than enough patience." Sybiha disagreed.'
+    r = seg.segment(text)
+    assert all(any(c.isalnum() for c in s.text) for s in r.sentences)
+    assert r.sentences[0].text.endswith('patience."')
     _roundtrip(text, r)

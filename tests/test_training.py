@@ -121,10 +121,24 @@ def test_lora_model_saves_small_and_reloads_identically(tmp_path):
 
     stance, editorial = write_tiny_data(tmp_path)
     out = tmp_path / "lora"
-    stancekit.train(TrainConfig(
-        name="lora", output_dir=str(out), train_sets=[], dev_sets=[], report_sets=[], stance_files=[str(stance)],
-        editorial_files=[str(editorial)], weights="lora", lora={"r": 4, "alpha": 8}, epochs=1, batch_size=8,
-        progress=False, calibrate=False, marking="target"))
+    stancekit.train(
+        TrainConfig(
+            name="lora",
+            output_dir=str(out),
+            train_sets=[],
+            dev_sets=[],
+            report_sets=[],
+            stance_files=[str(stance)],
+            editorial_files=[str(editorial)],
+            weights="lora",
+            lora={"r": 4, "alpha": 8},
+            epochs=1,
+            batch_size=8,
+            progress=False,
+            calibrate=False,
+            marking="target",
+        )
+    )
     assert (out / "model.safetensors").stat().st_size < 10_000_000  # no full encoder inside
     network, tok, cfg = load_model(out)
     assert cfg.weights == "lora" and not any("lora_" in n for n, _ in network.named_parameters())

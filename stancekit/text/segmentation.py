@@ -174,7 +174,17 @@ class Segmenter:
             for ps, pe in _paragraphs(text, s, e):
                 for a, b in _split_long(ps, pe, text):
                     a, b = _trim(text, a, b)
-                    if b > a:
+                    if b <= a:
+                        continue
+                    if (
+                        sentences
+                        and not any(c.isalnum() for c in text[a:b])
+                        and "\n" not in text[sentences[-1].end : a]
+                    ):
+                        # a stray closing quote or bracket split off by spaCy belongs to the sentence before
+                        prev = sentences.pop()
+                        sentences.append(Span(prev.start, b, text[prev.start : b]))
+                    else:
                         sentences.append(Span(a, b, text[a:b]))
         for ent in doc.ents:
             if ent.label_ in ACTOR_ENTITY_TYPES or ent.label_ in ALIAS_ONLY_ENTITY_TYPES:
