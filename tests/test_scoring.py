@@ -144,20 +144,24 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
     src = tmp_path / "in.jsonl"
     docs = [DOCS[i % len(DOCS)] + f" Item {i}." for i in range(120)]
     src.write_text("".join(json.dumps({"text": t}) + "\n" for t in docs))
-    cmd = [
-        sys.executable,
-        "-m",
-        "stancekit.cli",
-        "score",
-        str(src),
-        "-o",
-        str(tmp_path / "killed"),
-        "--model",
-        str(tiny_model_path),
-        "--chunk-size",
-        "5",
-        "--quiet",
-    ]
+
+    def score_cmd(out):
+        return [
+            sys.executable,
+            "-m",
+            "stancekit.cli",
+            "score",
+            str(src),
+            "-o",
+            str(tmp_path / out),
+            "--model",
+            str(tiny_model_path),
+            "--chunk-size",
+            "5",
+            "--quiet",
+        ]
+
+    cmd = score_cmd("killed")
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     rng = random.Random(7)
     kills = 0
@@ -169,20 +173,7 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
             kills += 1
         proc.wait()
     assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
-    ref = [
-        sys.executable,
-        "-m",
-        "stancekit.cli",
-        "score",
-        str(src),
-        "-o",
-        str(tmp_path / "clean"),
-        "--model",
-        str(tiny_model_path),
-        "--chunk-size",
-        "5",
-        "--quiet",
-    ]
+    ref = score_cmd("clean")
     assert subprocess.run(ref, env=env, capture_output=True).returncode == 0
     assert kills >= 1
     for table in ("sentences", "stances"):

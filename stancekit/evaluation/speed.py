@@ -51,14 +51,7 @@ def measure_analyze(analyzer, articles: Sequence[str], repeats: int = 1) -> dict
         best = dt if best is None else min(best, dt)
     n_sent = sum(len(d.sentences) for d in docs)
     n_pairs = sum(len(s.stances) for d in docs for s in d.sentences)
-    return {
-        "documents": len(articles),
-        "sentences": n_sent,
-        "pairs": n_pairs,
-        "seconds": round(best, 3),
-        "sentences_per_s": round(n_sent / best, 1),
-        "pairs_per_sentence": round(n_pairs / max(n_sent, 1), 2),
-    }
+    return {**_rates(len(articles), n_sent, n_pairs, best), "pairs_per_sentence": round(n_pairs / max(n_sent, 1), 2)}
 
 
 def measure_naive(analyzer, articles: Sequence[str]) -> dict:
@@ -83,13 +76,16 @@ def measure_naive(analyzer, articles: Sequence[str]) -> dict:
                 naive.probabilities([sent.text], [[sp]])
             n_sent += 1
             n_pairs += len(spans)
-    dt = time.perf_counter() - t
+    return _rates(len(articles), n_sent, n_pairs, time.perf_counter() - t)
+
+
+def _rates(documents: int, sentences: int, pairs: int, seconds: float) -> dict:
     return {
-        "documents": len(articles),
-        "sentences": n_sent,
-        "pairs": n_pairs,
-        "seconds": round(dt, 3),
-        "sentences_per_s": round(n_sent / dt, 1),
+        "documents": documents,
+        "sentences": sentences,
+        "pairs": pairs,
+        "seconds": round(seconds, 3),
+        "sentences_per_s": round(sentences / seconds, 1),
     }
 
 
