@@ -63,6 +63,26 @@ def test_jsonl_equals_analyze_one_by_one(tiny_analyzer, tmp_path):
     assert sum(a["mentions"] for a in actors) == len(want_st)
 
 
+def test_chunks_close_on_documents_or_characters():
+    from stancekit.scoring.job import _chunks
+    from stancekit.scoring.readers import Record
+
+    recs = [Record("f", i, f"d{i}", "x" * n, None) for i, n in enumerate([10, 10, 50, 10, 200, 10, 10, 10, 10])]
+    chunks = [[r.doc_id for r in c] for c in _chunks(iter(recs), 3, 60)]
+    assert chunks == [["d0", "d1"], ["d2", "d3"], ["d4"], ["d5", "d6", "d7"], ["d8"]]
+    assert sum(len(c) for c in chunks) == len(recs)
+
+
+def test_a_character_budget_gives_the_same_rows(tiny_analyzer, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(DOCS * 3)))
+    a = tiny_analyzer.score(src, tmp_path / "a", id_column="id", chunk_chars=100, progress=False)
+    b = tiny_analyzer.score(src, tmp_path / "b", id_column="id", progress=False)
+    assert a.documents == b.documents == 12
+    for table in ("sentences", "stances"):
+        _close(_table(tmp_path / "a", table), _table(tmp_path / "b", table))
+
+
 @pytest.mark.parametrize("kind", ["csv", "parquet", "txt", "dataframe", "dataset", "jsonl-out"])
 def test_every_input_format_gives_the_same_rows(tiny_analyzer, tmp_path, kind):
     import pandas as pd
@@ -158,6 +178,8 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
             str(tiny_model_path),
             "--chunk-size",
             "5",
+            "--chunk-chars",
+            "300",  # some chunks close on characters before 5 documents: resume must cut the same
             "--quiet",
         ]
 

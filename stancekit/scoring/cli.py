@@ -13,7 +13,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--text-column", default="text")
     p.add_argument("--id-column", default=None, help="document id column (default: <file>:<line>)")
     p.add_argument("--format", choices=["parquet", "jsonl"], default="parquet")
-    p.add_argument("--chunk-size", type=int, default=256, help="documents per output part")
+    p.add_argument("--chunk-size", type=int, default=256, help="documents per output part (at most)")
+    p.add_argument(
+        "--chunk-chars", type=int, default=1_000_000, help="characters per output part (about; bounds memory)"
+    )
     p.add_argument("--batch-size", type=int, default=32, help="sentences per model batch")
     p.add_argument("--overwrite", action="store_true", help="start again even if OUT holds another job")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -36,6 +39,7 @@ def main(args) -> int:
             id_column=args.id_column,
             fmt=args.format,
             chunk_size=args.chunk_size,
+            chunk_chars=args.chunk_chars,
             overwrite=args.overwrite,
             progress=not args.quiet,
         )

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,9 @@ from stancekit.scoring.writer import PartWriter
 
 #: Longest document accepted, in characters (a 200-page report is about 600k).
 MAX_DOC_CHARS = 5_000_000
+#: A chunk closes at this many characters even before ``chunk_size`` documents, so memory is
+#: bounded by text, not by document count (256 books would not fit; 256 tweets batch poorly).
+CHUNK_CHARS = 1_000_000
 
 
 @dataclass
@@ -55,6 +59,25 @@ def _check(record: Record, max_chars: int) -> str | None:
     return None
 
 
+def _chunks(records: Iterator[Record], chunk_size: int, chunk_chars: int) -> Iterator[list[Record]]:
+    """Consecutive records, ``chunk_size`` at most and about ``chunk_chars`` characters at most.
+
+    Boundaries depend only on the input and these two numbers, so a resumed job cuts the same
+    chunks and can skip the finished ones by count.
+    """
+    chunk: list[Record] = []
+    chars = 0
+    for rec in records:
+        n = len(rec.text) if isinstance(rec.text, str) else 0
+        if chunk and (len(chunk) >= chunk_size or chars + n > chunk_chars):
+            yield chunk
+            chunk, chars = [], 0
+        chunk.append(rec)
+        chars += n
+    if chunk:
+        yield chunk
+
+
 def score(
     analyzer,
     inputs,
@@ -64,6 +87,7 @@ def score(
     id_column: str | None = None,
     fmt: str = "parquet",
     chunk_size: int = 256,
+    chunk_chars: int = CHUNK_CHARS,
     overwrite: bool = False,
     progress: bool = True,
     max_chars: int = MAX_DOC_CHARS,
@@ -75,6 +99,8 @@ def score(
         raise InputError(f"fmt must be 'parquet' or 'jsonl', got {fmt!r}")
     if not isinstance(chunk_size, int) or chunk_size < 1:
         raise InputError("chunk_size must be a positive integer")
+    if not isinstance(chunk_chars, int) or chunk_chars < 1:
+        raise InputError("chunk_chars must be a positive integer")
     out = Path(output)
     described = [
         str(Path(i).resolve()) if isinstance(i, str | Path) else type(i).__name__
@@ -88,6 +114,7 @@ def score(
         "id_column": id_column,
         "fmt": fmt,
         "chunk_size": chunk_size,
+        "chunk_chars": chunk_chars,
         "max_chars": max_chars,
         "actors": actors,
         "use_ner": use_ner,
@@ -97,10 +124,8 @@ def score(
     resumed = writer.done_chunks
     if writer.state.get("complete"):
         return writer.summary(0.0, resumed)
-    records = iter_records(inputs, text_column, id_column)
-    skip = resumed * chunk_size
-    for _ in itertools.islice(records, skip):
-        pass
+    chunks = _chunks(iter_records(inputs, text_column, id_column), chunk_size, chunk_chars)
+    skip = sum(len(c) for c in itertools.islice(chunks, resumed))
     total = count_records(inputs) if progress else None
     bar = None
     if progress:
@@ -109,10 +134,7 @@ def score(
         bar = tqdm(total=total, initial=min(skip, total or skip), unit="doc", desc="scoring", dynamic_ncols=True)
     k = resumed
     sentences_done = 0
-    while True:
-        chunk = list(itertools.islice(records, chunk_size))
-        if not chunk:
-            break
+    for chunk in chunks:
         good, errors = [], []
         for rec in chunk:
             reason = _check(rec, max_chars)

@@ -1,6 +1,7 @@
 """Atomic part files and a manifest: a killed job resumes with no lost and no duplicated rows.
 
-Records are cut into chunks of a fixed number of records in input order. Chunk ``k`` is
+Records are cut into chunks in input order (at most ``chunk_size`` records and about
+``chunk_chars`` characters; the cut depends only on the input and those two numbers). Chunk ``k`` is
 written as ``sentences/part-0000k``, ``stances/part-0000k`` and ``errors/part-0000k``, each
 first to a temporary name and then renamed; the manifest (also renamed into place) records
 which chunks are complete. A chunk finished on disk but not yet in the manifest is simply
