@@ -20,7 +20,9 @@ from stancekit.results import ActorStance, Document, Sentence, summarize_actors
 class Analyzer:
     """Scores sentences for stance toward actors and for editorializing.
 
-    Build one with :func:`stancekit.load` (or :meth:`from_pretrained`).
+    Build one with :func:`stancekit.load` (or :meth:`from_pretrained`). ``segment_ahead``
+    (``"thread"``, ``"process"`` or ``"off"``) says where spaCy segments the next block of a
+    large batch while the encoder scores the current one; results are the same either way.
     """
 
     def __init__(
@@ -34,10 +36,12 @@ class Analyzer:
         spacy_model: str | None = None,
         aliases=None,
         nlp=None,
+        segment_ahead: str = "thread",
     ) -> None:
         from stancekit.modeling.inference import Predictor
         from stancekit.text.actors import ActorFinder
         from stancekit.text.aliases import AliasTable
+        from stancekit.text.prefetch import SegmentAhead
         from stancekit.text.segmentation import DEFAULT_SPACY_MODEL, Segmenter
 
         if not isinstance(batch_size, int) or batch_size < 1:
@@ -55,6 +59,8 @@ class Analyzer:
             raise InputError("aliases must be a mapping {name: {kind, aliases}} or a path to a JSON file")
         self.segmenter = Segmenter(nlp, spacy_model=spacy_model or DEFAULT_SPACY_MODEL)
         self.finder = ActorFinder(table)
+        # spaCy segments the next block of a large batch while the encoder scores this one
+        self._ahead = SegmentAhead(self.segmenter, segment_ahead)
 
     @classmethod
     def from_pretrained(cls, model: str | os.PathLike | None = None, *, quantize: bool = False, **kwargs) -> Analyzer:
@@ -93,10 +99,17 @@ class Analyzer:
             if not isinstance(t, str):
                 raise InputError(f"text #{i} must be a str, got {type(t).__name__}")
         specs = parse_actor_specs(actors)
+        docs: list[Document] = []
+        for block, segs in self._ahead.blocks(texts):
+            docs.extend(self._analyze_block(block, segs, specs, use_ner))
+        return docs
+
+    def _analyze_block(self, texts, segmentations, specs, use_ner: bool) -> list[Document]:
+        """Actors, one batched model pass over all sentences of ``texts``, then results."""
         plans = []
         flat_texts: list[str] = []
         flat_spans: list[list[tuple[int, int]]] = []
-        for text, seg in zip(texts, self.segmenter.segment_many(texts), strict=True):
+        for text, seg in zip(texts, segmentations, strict=True):
             found, mentions = self.finder.find(text, seg.entities, specs, use_ner=use_ner)
             per_sentence = _assign(seg.sentences, mentions)
             first = len(flat_texts)
@@ -198,6 +211,10 @@ class Analyzer:
         from stancekit.scoring.job import score
 
         return score(self, inputs, output, **kwargs)
+
+    def close(self) -> None:
+        """Stop the segmentation worker, if one was started (it also stops with the Analyzer)."""
+        self._ahead.close()
 
     def __repr__(self) -> str:
         return f"Analyzer(model={self.name!r}, marking={self.config.marking!r}, path={str(self.model_path)!r})"

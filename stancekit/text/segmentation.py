@@ -128,6 +128,8 @@ class Segmenter:
     def __init__(self, nlp=None, *, spacy_model: str = DEFAULT_SPACY_MODEL) -> None:
         self._nlp = nlp
         self._spacy_model = spacy_model
+        #: the pipeline's name; None when a loaded pipeline was given (it cannot be re-loaded elsewhere)
+        self.spacy_model = spacy_model if nlp is None else None
 
     @property
     def nlp(self):
