@@ -113,3 +113,19 @@ def test_analyze_many_equals_one_by_one(tiny_analyzer):
         assert [round(s.editorial_score, 4) for s in one.sentences] == [
             round(s.editorial_score, 4) for s in d.sentences
         ]
+
+
+@pytest.mark.parametrize("marking", ["all", "target"])
+def test_a_sentence_longer_than_the_window_scores_every_mention(tiny_model_path, marking):
+    """Both forms cut a long sentence into windows; each mention is scored once, from its window."""
+    from stancekit.modeling.checkpoint import load_model
+    from stancekit.modeling.inference import Predictor
+
+    network, tok, cfg = load_model(tiny_model_path)
+    cfg.marking = marking
+    cfg.max_length = 24
+    text = "Smith spoke first. " + "The long debate went on and on in the hall, " * 6 + "and then Jones left."
+    spans = [(0, 5), (text.index("Jones"), text.index("Jones") + 5)]
+    stance, editorial = Predictor(network, tok, cfg).logits([text], [spans])
+    assert stance[0].shape == (2, 3) and editorial.shape == (1, 2)
+    assert (np.abs(stance[0]).sum(axis=1) > 0).all()  # both mentions got logits

@@ -47,7 +47,8 @@ class Predictor:
         for it in items:
             source, mention = back[it.source]
             it.source = source
-            it.mention_ids = [mention] if mention is not None else []
+            # a long sentence is cut into windows: only the one that holds the mention carries it
+            it.mention_ids = [mention] if mention is not None and it.mention_ids else []
             if mention is not None:
                 it.weight = 0  # stance-only input: does not vote on the editorial flag
         return items
