@@ -14,7 +14,6 @@ name, as a process cannot share a loaded one). It is started on first use and be
 
 from __future__ import annotations
 
-import contextlib
 from collections import deque
 from collections.abc import Iterator, Sequence
 from concurrent.futures import Executor, Future
@@ -114,5 +113,8 @@ class SegmentAhead:
             self._executor = None
 
     def __del__(self) -> None:
-        with contextlib.suppress(Exception):  # interpreter shutdown
+        # not contextlib.suppress: at interpreter shutdown module globals may already be gone
+        try:  # noqa: SIM105
             self.close()
+        except Exception:
+            pass
