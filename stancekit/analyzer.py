@@ -49,6 +49,7 @@ class Analyzer:
         self.config = config
         self.model_path = model_path
         self.name = config.name or (model_path.name if model_path else "")
+        self.quantized = False  # set by from_pretrained(quantize=True)
         self.predictor = Predictor(network, tokenizer, config, batch_size=batch_size)
         table = AliasTable.default()
         if isinstance(aliases, str | os.PathLike):
@@ -75,7 +76,9 @@ class Analyzer:
             from stancekit.modeling.quantize import quantize_dynamic
 
             network = quantize_dynamic(network)
-        return cls(network, tokenizer, config, model_path=folder, **kwargs)
+        analyzer = cls(network, tokenizer, config, model_path=folder, **kwargs)
+        analyzer.quantized = quantize
+        return analyzer
 
     # ----------------------------------------------------------------- documents
     def analyze(self, text: str, actors: Sequence[str | Mapping] | None = None, *, use_ner: bool = True) -> Document:

@@ -137,6 +137,7 @@ def speed_section(analyzer, args) -> dict:
         measure_analyze,
         measure_components,
         measure_naive,
+        measure_startup,
         peak_rss_mb,
     )
 
@@ -177,6 +178,7 @@ def speed_section(analyzer, args) -> dict:
         "speedup_vs_naive": round(fast["sentences_per_s"] / max(naive["sentences_per_s"], 1e-9), 2),
         **comps,
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "startup_warm": measure_startup(str(analyzer.model_path), analyzer.quantized, runs=1 if args.quick else 2),
     }
 
 
@@ -302,15 +304,18 @@ def to_markdown(r: dict) -> str:
             "## Speed",
             "",
             "| model | analyze() sentences/s | pairs/sentence | naive per-pair bs=1 sentences/s | speed-up | "
-            "stance pairs/s | editorial sentences/s | load s | peak RSS MB |",
-            "|---|---|---|---|---|---|---|---|---|",
+            "stance pairs/s | editorial sentences/s | load s (in run) | import + load s, fresh process (warm) | "
+            "first analyze() s (loads spaCy) | peak RSS MB |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for model, s, load in speeds:
             lines.append(
                 f"| `{model}` | {s['analyze']['sentences_per_s']} ({s['analyze']['sentences']} sentences) | "
                 f"{s['analyze']['pairs_per_sentence']} | {s['naive_per_pair_bs1']['sentences_per_s']} "
                 f"({s['naive_per_pair_bs1']['sentences']} sentences) | {s['speedup_vs_naive']}x | "
-                f"{s['stance_pairs_per_s']} | {s['editorial_sentences_per_s']} | {load} | {s['peak_rss_mb']} |"
+                f"{s['stance_pairs_per_s']} | {s['editorial_sentences_per_s']} | {load} | "
+                f"{s.get('startup_warm', {}).get('import_and_load_s', '–')} | "
+                f"{s.get('startup_warm', {}).get('first_analyze_s', '–')} | {s['peak_rss_mb']} |"
             )
         lines.append("")
         lines.append(f"Articles: {speeds[0][1]['articles']}. End-to-end includes segmentation and NER.")

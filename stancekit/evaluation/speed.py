@@ -97,3 +97,37 @@ def measure_components(analyzer, sentences: Sequence[str], pairs: Sequence[dict]
     analyzer.predict_editorial(sentences)
     ed = time.perf_counter() - t
     return {"stance_pairs_per_s": round(len(pairs) / st, 1), "editorial_sentences_per_s": round(len(sentences) / ed, 1)}
+
+
+_STARTUP = """
+import json, sys, time
+t0 = time.perf_counter()
+import stancekit
+an = stancekit.load(sys.argv[1] or None, quantize=sys.argv[2] == "1")
+t1 = time.perf_counter()
+an.analyze("Critics said Senator Smith lied to voters.")
+t2 = time.perf_counter()
+print(json.dumps({"import_and_load_s": round(t1 - t0, 2), "first_analyze_s": round(t2 - t1, 2)}))
+"""
+
+
+def measure_startup(model: str | None, quantize: bool = False, runs: int = 2) -> dict:
+    """``import stancekit`` + ``load()``, then the first ``analyze()`` (which loads spaCy), in a fresh process.
+
+    Run ``runs`` times; the last run is reported, with the operating system's file cache warm, as a
+    user sees it after the first start of the day.
+    """
+    import json
+    import subprocess
+    import sys
+
+    out = {}
+    for _ in range(runs):
+        proc = subprocess.run(
+            [sys.executable, "-c", _STARTUP, str(model or ""), "1" if quantize else "0"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        out = json.loads(proc.stdout.strip().splitlines()[-1])
+    return out
