@@ -21,8 +21,13 @@ class Analyzer:
     """Scores sentences for stance toward actors and for editorializing.
 
     Build one with :func:`stancekit.load` (or :meth:`from_pretrained`). ``segment_ahead``
-    (``"thread"``, ``"process"`` or ``"off"``) says where spaCy segments the next block of a
-    large batch while the encoder scores the current one; results are the same either way.
+    (``"off"``, ``"thread"`` or ``"process"``) lets spaCy segment the next block of a large batch
+    in a worker while the encoder scores the current one; results are the same either way. It is
+    off by default because on 2 cores torch already keeps both busy: news-small analyze() ran
+    107.7 sentences/s off, 99.3 with a thread, 92.5 with a process (2,000 harness sentences,
+    2026-11-25, ``python benchmarks/segment_ahead.py off thread process``). Try it where cores
+    outnumber torch's threads; ``"process"`` needs the usual ``if __name__ == "__main__":`` guard
+    of multiprocessing's spawn start.
     """
 
     def __init__(
@@ -36,7 +41,7 @@ class Analyzer:
         spacy_model: str | None = None,
         aliases=None,
         nlp=None,
-        segment_ahead: str = "thread",
+        segment_ahead: str = "off",
     ) -> None:
         from stancekit.modeling.inference import Predictor
         from stancekit.text.actors import ActorFinder

@@ -51,7 +51,7 @@ def test_analyzer_results_do_not_depend_on_segment_ahead(tiny_model_path):
 
     texts = [(t + " ") * 80 for t in TEXTS]
     assert sum(map(len, texts)) > 2 * BLOCK_CHARS  # large enough for the worker to be used
-    ahead = stancekit.load(str(tiny_model_path)).analyze_many(texts)
+    ahead = stancekit.load(str(tiny_model_path), segment_ahead="thread").analyze_many(texts)
     here = stancekit.load(str(tiny_model_path), segment_ahead="off").analyze_many(texts)
     assert len(ahead) == len(here) == len(texts)
     for a, b in zip(ahead, here, strict=True):
