@@ -9,7 +9,7 @@ EDITORIAL_LABELS: tuple[str, ...] = ("reporting", "editorial")
 NEWSMTSC_POLARITY: dict[float, str] = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}
 #: CheckThat! subjectivity labels.
 CHECKTHAT_LABELS: dict[str, str] = {"SUBJ": "editorial", "OBJ": "reporting"}
-#: BABE ``label_bias`` (lexical bias by word choice). See ``stancekit.data.babe`` for the choice.
+#: BABE ``label_bias`` (lexical bias by word choice). See ``stancekit.data.sources`` for the choice.
 BABE_BIAS_LABELS: dict[str, str] = {"Biased": "editorial", "Non-biased": "reporting"}
 #: BABE ``label_opinion``; "Somewhat factual but also opinionated" counts as editorial.
 BABE_OPINION_LABELS: dict[str, str] = {

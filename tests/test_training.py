@@ -110,6 +110,18 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
     assert (out / "results-quick.md").read_text().startswith("# stancekit benchmark")
     assert (out / "macro_f1-quick.png").exists() and (out / "reliability-quick.png").exists()
 
+    # the model card is written from that result: measured scores, the BABE column it was trained on
+    import shutil
+
+    from stancekit.modeling.card import write_card
+
+    folder = shutil.copytree(tiny_model_path, tmp_path / "card")
+    card = write_card(folder, result, next(iter(result["models"]))).read_text()
+    assert card.startswith("---\nlanguage: en") and "model-index:" in card
+    f1 = model["accuracy"]["newsmtsc-rw-dev"]["macro_f1"]
+    assert f"value: {f1:.4f}" in card and f"| {f1:.3f} [" in card
+    assert "`label_bias`" in card and "non-commercial" in card
+
 
 def test_lora_model_saves_small_and_reloads_identically(tmp_path):
     """The LoRA folder form (used by news-base): adapters + heads only, base resolved offline."""

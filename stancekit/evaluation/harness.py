@@ -48,7 +48,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-plots", action="store_true")
     p.add_argument("--speed-sentences", type=int, default=2000)
     p.add_argument("--naive-sentences", type=int, default=300)
-    p.add_argument("--tag", default="", help="suffix for the output file names")
+    p.add_argument("--tag", default="", help="suffix for the output file names (results-TAG.md)")
     p.add_argument("--write-cards", action="store_true", help="write each model folder's README.md from the results")
 
 
@@ -381,7 +381,7 @@ def main(args) -> int:
     result = run(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    tag = args.tag or ("-quick" if args.quick else "")
+    tag = f"-{args.tag.lstrip('-')}" if args.tag else ("-quick" if args.quick else "")
     (out / f"results{tag}.json").write_text(json.dumps(result, indent=1) + "\n", "utf-8")
     md = to_markdown(result)
     (out / f"results{tag}.md").write_text(md, "utf-8")

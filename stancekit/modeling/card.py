@@ -18,7 +18,7 @@ LICENSE_NOTE = """\
 |---|---|---|
 | NewsMTSC (Hamborg & Donnay 2021) | stance (train; paper dev splits for model selection) | MIT |
 | CheckThat! 2025 Task 1 English subjectivity (Antici et al. 2024) | editorial (train; dev for model selection) | CC BY-NC-SA 4.0 |
-| BABE SG2 (Spinde et al. 2021) | editorial (`label_bias`, 80% train / 20% dev, seed 13) | AGPL-3.0 |
+| BABE SG2 (Spinde et al. 2021) | editorial (`{babe_column}`, 80% train / 20% dev, seed 13) | AGPL-3.0 |
 
 The weights are trained on CC BY-NC-SA 4.0 and AGPL-3.0 data. Treat them as derived from
 that data: **non-commercial use only** (CC BY-NC-SA), share adaptations under the same
@@ -32,10 +32,34 @@ LABELS_NOTE = """\
 
 - **Stance** toward an actor in a sentence (as in NewsMTSC): how the sentence presents the
   actor: `negative`, `neutral`, `positive`. Reported facts about an actor are usually neutral.
-- **Editorial** (CheckThat! SUBJ; BABE *Biased*): the sentence carries the writer's own
+- **Editorial** (CheckThat! SUBJ; BABE {babe_editorial}): the sentence carries the writer's own
   evaluation, loaded wording, exhortation or speculation. **Reporting** (CheckThat! OBJ):
   facts, and others' opinions attributed to them ("X said ...").
 """
+
+def design_note(marking: str, babe_labels: str) -> str:
+    """The measured reasons for the model's form, its shared encoder and its BABE labels."""
+    form = (
+        "single pass (every mention marked, one encoder pass per sentence)"
+        if marking == "all"
+        else "per pair (one encoder pass per sentence and actor, plus one for the editorial flag)"
+    )
+    babe = (
+        "BABE `label_opinion` rather than `label_bias` for the editorial head: it did not lower BABE "
+        "(scored on bias labels) and raised CheckThat! dev and dev_test."
+        if babe_labels == "opinion"
+        else "BABE `label_bias` for the editorial head (this model predates the measurement that favoured "
+        "`label_opinion` on MiniLM)."
+    )
+    return (
+        "## Design choices (measured on MiniLM: `benchmarks/results/results-experiments.md`)\n\n"
+        f"- **Form: {form}.** Both forms are trained by the same path; the results file has both.\n"
+        "- **One encoder for both heads.** Separate stance-only and editorial-only encoders scored up to "
+        "3 points higher on some dev sets in one-seed runs (inside the bootstrap intervals) at twice the "
+        "encoder cost per sentence; the shared encoder is kept for speed.\n"
+        f"- **{babe}**\n"
+    )
+
 
 LIMITS_NOTE = """\
 ## Limitations
@@ -43,15 +67,32 @@ LIMITS_NOTE = """\
 - English only; US political news dominates the training data (NewsMTSC, BABE).
 - NewsMTSC targets are persons only: stance toward countries, parties and organisations is
   learned from person targets and is less certain.
-- BABE labels lexical bias (loaded words), which overlaps with but is not the same as the
-  CheckThat! notion of subjectivity; one editorial head serves both.
+- BABE's `label_bias` marks lexical bias (loaded words) and its `label_opinion` the writer's opinion;
+  both overlap with but are not the same as the CheckThat! notion of subjectivity, and one
+  editorial head serves both datasets. Its BABE dev score is on `label_bias` (as published).
 - Scores are temperature-calibrated on the dev sets, so the dev numbers below are slightly
   optimistic for calibration; the held-out test splits are scored independently.
 """
 
 
+BABE_RULES = {
+    "bias": ("label_bias", "*Biased*"),
+    "opinion": ("label_opinion", "*Somewhat factual but also opinionated* or *Expresses writer's opinion*"),
+}
+
+
+def _babe_labels(folder: Path) -> str:
+    """Which BABE column the model was trained on (train.yaml; older folders: label_bias)."""
+    import yaml
+
+    f = folder / "train.yaml"
+    data = yaml.safe_load(f.read_text("utf-8")) if f.exists() else None
+    return (data or {}).get("babe_labels", "bias")
+
+
 def write_card(folder: Path, result: dict, model_key: str) -> Path:
     cfg = read_config(folder)
+    babe_column, babe_editorial = BABE_RULES[_babe_labels(folder)]
     entry = result["models"][model_key]
     metrics_file = folder / "training_metrics.json"
     training = json.loads(metrics_file.read_text("utf-8")) if metrics_file.exists() else {}
@@ -97,7 +138,8 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
         'doc = an.analyze("Critics say the senator misled voters.")',
         "```",
         "",
-        LABELS_NOTE,
+        LABELS_NOTE.format(babe_editorial=babe_editorial),
+        design_note(cfg.marking, _babe_labels(folder)),
         "## Scores (measured by the benchmark harness)",
         "",
         f"From `{result['command']}` at commit `{result['commit']}` on {result['date']}.",
@@ -144,7 +186,7 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
                 f"{v['ece_after']:.3f} (n={v['n']})"
             )
         lines.append("")
-    lines += [LICENSE_NOTE, LIMITS_NOTE]
+    lines += [LICENSE_NOTE.format(babe_column=babe_column), LIMITS_NOTE]
     path = folder / "README.md"
     path.write_text("\n".join(lines), "utf-8")
     return path
