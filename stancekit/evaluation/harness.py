@@ -22,11 +22,16 @@ import numpy as np
 from stancekit.data.examples import build_examples
 from stancekit.data.sources import load_rows, named_datasets
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
+from stancekit.errors import InputError
 from stancekit.evaluation.baselines import PUBLISHED, baselines_for
 from stancekit.evaluation.evaluate import collect_logits
 from stancekit.evaluation.metrics import classification_report
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.calibration import reliability_bins, softmax
+
+#: the README block that ``--readme`` replaces with the results
+README_BEGIN = "<!-- bench:begin -->"
+README_END = "<!-- bench:end -->"
 
 DEFAULT_DATASETS = ["newsmtsc-rw-dev", "newsmtsc-mt-dev", "checkthat-dev", "checkthat-dev-test", "babe-dev"]
 #: train split used by the baselines for each evaluation set
@@ -50,6 +55,11 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--naive-sentences", type=int, default=300)
     p.add_argument("--tag", default="", help="suffix for the output file names (results-TAG.md)")
     p.add_argument("--write-cards", action="store_true", help="write each model folder's README.md from the results")
+    p.add_argument(
+        "--readme",
+        default=None,
+        help=f"a Markdown file whose block between {README_BEGIN} and {README_END} is replaced by the results",
+    )
 
 
 def _git_commit() -> str:
@@ -377,7 +387,25 @@ def plots(r: dict, out: Path, tag: str) -> list[str]:
     return files
 
 
+def write_readme_block(path: Path, md: str) -> None:
+    """Replace the block between the bench markers of ``path`` with the results (headings one level down)."""
+    text = path.read_text("utf-8")
+    ok = text.count(README_BEGIN) == 1 and text.count(README_END) == 1
+    if not ok or text.index(README_BEGIN) > text.index(README_END):
+        raise InputError(f"{path}: needs exactly one {README_BEGIN} ... {README_END} block")
+    body = "\n".join(
+        line.replace("## ", "### ", 1) if line.startswith("## ") else line
+        for line in md.splitlines()
+        if not line.startswith("# stancekit benchmark")
+    ).strip()
+    head, rest = text.split(README_BEGIN)
+    _, tail = rest.split(README_END)
+    path.write_text(f"{head}{README_BEGIN}\n{body}\n{README_END}{tail}", "utf-8")
+
+
 def main(args) -> int:
+    if args.readme and not Path(args.readme).is_file():
+        raise InputError(f"--readme {args.readme}: no such file")
     result = run(args)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -393,6 +421,9 @@ def main(args) -> int:
         for key, entry in result["models"].items():
             if not key.endswith("-int8"):  # the int8 variant shares its folder with the fp32 model
                 print("wrote", write_card(Path(entry["path"]), result, key))
+    if args.readme:
+        write_readme_block(Path(args.readme), md)
+        print("wrote the results block of", args.readme)
     print(md)
     return 0
 

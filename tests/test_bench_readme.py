@@ -1,0 +1,28 @@
+"""``stancekit bench --readme``: the README's results block is the harness's Markdown, replaced in place."""
+
+import pytest
+
+from stancekit.errors import InputError
+from stancekit.evaluation.harness import README_BEGIN, README_END, write_readme_block
+
+MD = "# stancekit benchmark\n\n- date: today\n\n## Macro-F1\n\n| a | b |\n|---|---|\n| 1 | 2 |\n"
+
+
+def test_block_is_replaced_and_the_rest_kept(tmp_path):
+    f = tmp_path / "README.md"
+    f.write_text(f"# Title\n\nintro\n\n{README_BEGIN}\nold numbers\n{README_END}\n\n## After\n")
+    write_readme_block(f, MD)
+    text = f.read_text()
+    assert text.startswith("# Title\n\nintro\n\n") and text.endswith(f"{README_END}\n\n## After\n")
+    assert "old numbers" not in text and "# stancekit benchmark" not in text
+    assert "### Macro-F1" in text and "| 1 | 2 |" in text
+    write_readme_block(f, MD)  # idempotent
+    assert f.read_text() == text
+
+
+@pytest.mark.parametrize("body", ["no markers", f"{README_END}\n{README_BEGIN}", f"{README_BEGIN}{README_BEGIN}{README_END}"])
+def test_missing_or_broken_markers_are_refused(tmp_path, body):
+    f = tmp_path / "README.md"
+    f.write_text(body)
+    with pytest.raises(InputError, match="README.md: needs exactly one"):
+        write_readme_block(f, MD)
