@@ -63,6 +63,50 @@ def test_jsonl_equals_analyze_one_by_one(tiny_analyzer, tmp_path):
     assert sum(a["mentions"] for a in actors) == len(want_st)
 
 
+@pytest.mark.parametrize("fmt", ["parquet", "jsonl"])
+def test_aggregates_streamed_over_chunks_equal_a_direct_count(tiny_analyzer, tmp_path, fmt):
+    """documents, document_actors and actors are computed part by part; they equal a count over all rows."""
+    from collections import defaultdict
+
+    import pandas as pd
+
+    docs = [(f"d{i}", t) for i, t in enumerate(DOCS * 3)]
+    frame = pd.DataFrame({"id": [i for i, _ in docs], "text": [t for _, t in docs]})
+    tiny_analyzer.score(frame, tmp_path / "out", id_column="id", chunk_size=2, fmt=fmt, progress=False)
+    sentences, stances = _expected(tiny_analyzer, docs)
+
+    def table(name):
+        f = tmp_path / "out" / f"{name}.{fmt}"
+        return pq.read_table(f).to_pylist() if fmt == "parquet" else [json.loads(x) for x in f.read_text().splitlines()]
+
+    per_doc = defaultdict(lambda: [0, 0])
+    for r in sentences:
+        per_doc[r["doc_id"]][0] += 1
+        per_doc[r["doc_id"]][1] += int(r["editorial"])
+    tallies = defaultdict(lambda: defaultdict(float))
+    for r in stances:
+        t = tallies[(r["doc_id"], r["actor"])]
+        t["mentions"] += 1
+        t[r["label"]] += 1
+        t["score"] += r["p_positive"] - r["p_negative"]
+    got_docs = {d["doc_id"]: d for d in table("documents")}
+    assert set(got_docs) == set(per_doc)
+    for doc_id, (n, ed) in per_doc.items():
+        d = got_docs[doc_id]
+        assert (d["sentences"], d["editorial_sentences"]) == (n, ed)
+        assert d["actors"] == sum(1 for k in tallies if k[0] == doc_id)
+    got_da = {(r["doc_id"], r["actor"]): r for r in table("document_actors")}
+    assert set(got_da) == set(tallies)
+    for key, t in tallies.items():
+        r = got_da[key]
+        assert r["mentions"] == t["mentions"] and all(r[lab] == t[lab] for lab in ("negative", "neutral", "positive"))
+        assert abs(r["mean_score"] - t["score"] / t["mentions"]) < 1e-4
+    for a in table("actors"):
+        mine = [t for (doc, actor), t in tallies.items() if actor == a["actor"]]
+        assert a["documents"] == len(mine) and a["mentions"] == sum(t["mentions"] for t in mine)
+        assert abs(a["mean_score"] - sum(t["score"] for t in mine) / a["mentions"]) < 1e-4
+
+
 def test_chunks_close_on_documents_or_characters():
     from stancekit.scoring.job import _chunks
     from stancekit.scoring.readers import Record
