@@ -228,12 +228,23 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
         ]
 
     cmd = score_cmd("killed")
+    manifest = tmp_path / "killed" / "manifest.json"
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     rng = random.Random(7)
+
+    def done_chunks() -> int:
+        try:
+            return json.loads(manifest.read_text())["done_chunks"]
+        except (OSError, ValueError, KeyError):
+            return 0
+
     kills = 0
-    for _ in range(4):
+    for _ in range(4):  # kill after a random number of new chunks, at a random moment inside the next one
+        target = done_chunks() + rng.randint(1, 4)
         proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(6, 14))
+        while proc.poll() is None and done_chunks() < target:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0, 0.15))
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
@@ -241,7 +252,7 @@ def test_sigkill_at_random_points_then_resume_gives_identical_rows(tiny_model_pa
     assert subprocess.run(cmd, env=env, capture_output=True).returncode == 0
     ref = score_cmd("clean")
     assert subprocess.run(ref, env=env, capture_output=True).returncode == 0
-    assert kills >= 1
+    assert kills == 4
     for table in ("sentences", "stances"):
         a = _table(tmp_path / "killed", table)
         b = _table(tmp_path / "clean", table)
