@@ -30,19 +30,23 @@ def _sentences() -> list[str]:
         return [s.text for f in sorted(Path("examples").glob("*.txt")) for s in seg.segment(f.read_text()).sentences]
 
 
+def write_documents(path: Path, size: int) -> None:
+    """About ``size`` sentences as JSONL documents of 20 sentences, with ids ``d0``, ``d20``, ..."""
+    sents = _sentences()
+    with path.open("w") as fh:
+        for d in range(0, size, 20):
+            text = " ".join(sents[(d + i) % len(sents)] for i in range(20))
+            fh.write(json.dumps({"id": f"d{d}", "text": text}) + "\n")
+
+
 def one(size: int, model: str | None) -> dict:
     import resource
 
     import stancekit
 
-    sents = _sentences()
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "docs.jsonl"
-        with src.open("w") as fh:
-            for d in range(0, size, 20):
-                fh.write(
-                    json.dumps({"id": f"d{d}", "text": " ".join(sents[(d + i) % len(sents)] for i in range(20))}) + "\n"
-                )
+        write_documents(src, size)
         an = stancekit.load(model)
         t = time.perf_counter()
         summary = an.score(src, Path(tmp) / "out", id_column="id", progress=False)

@@ -20,7 +20,9 @@ def test_block_is_replaced_and_the_rest_kept(tmp_path):
     assert f.read_text() == text
 
 
-@pytest.mark.parametrize("body", ["no markers", f"{README_END}\n{README_BEGIN}", f"{README_BEGIN}{README_BEGIN}{README_END}"])
+@pytest.mark.parametrize(
+    "body", ["no markers", f"{README_END}\n{README_BEGIN}", f"{README_BEGIN}{README_BEGIN}{README_END}"]
+)
 def test_missing_or_broken_markers_are_refused(tmp_path, body):
     f = tmp_path / "README.md"
     f.write_text(body)

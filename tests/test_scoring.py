@@ -107,6 +107,18 @@ def test_aggregates_streamed_over_chunks_equal_a_direct_count(tiny_analyzer, tmp
         assert abs(a["mean_score"] - sum(t["score"] for t in mine) / a["mentions"]) < 1e-4
 
 
+def test_allocator_pinning_leaves_a_users_own_threshold_alone(monkeypatch):
+    from stancekit.scoring import memory
+
+    if memory._libc() is None:
+        pytest.skip("not glibc: the allocator settings are a no-op here")
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "131072")
+    assert memory.pin_mmap_threshold() is False
+    monkeypatch.delenv("MALLOC_MMAP_THRESHOLD_")
+    assert memory.pin_mmap_threshold() is True
+    memory.release_free_memory()
+
+
 def test_chunks_close_on_documents_or_characters():
     from stancekit.scoring.job import _chunks
     from stancekit.scoring.readers import Record
@@ -117,11 +129,11 @@ def test_chunks_close_on_documents_or_characters():
     assert sum(len(c) for c in chunks) == len(recs)
 
 
-def test_a_character_budget_gives_the_same_rows(tiny_analyzer, tmp_path):
+def test_a_character_budget_and_allocator_settings_give_the_same_rows(tiny_analyzer, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps({"id": f"d{i}", "text": t}) + "\n" for i, t in enumerate(DOCS * 3)))
     a = tiny_analyzer.score(src, tmp_path / "a", id_column="id", chunk_chars=100, progress=False)
-    b = tiny_analyzer.score(src, tmp_path / "b", id_column="id", progress=False)
+    b = tiny_analyzer.score(src, tmp_path / "b", id_column="id", progress=False, tune_allocator=False)
     assert a.documents == b.documents == 12
     for table in ("sentences", "stances"):
         _close(_table(tmp_path / "a", table), _table(tmp_path / "b", table))

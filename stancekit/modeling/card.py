@@ -37,6 +37,7 @@ LABELS_NOTE = """\
   facts, and others' opinions attributed to them ("X said ...").
 """
 
+
 def design_note(marking: str, babe_labels: str) -> str:
     """The measured reasons for the model's form, its shared encoder and its BABE labels."""
     form = (

@@ -14,7 +14,6 @@ Output folder:
 
 from __future__ import annotations
 
-import functools
 import itertools
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stancekit.errors import InputError
+from stancekit.scoring.memory import pin_mmap_threshold, release_free_memory
 from stancekit.scoring.readers import Record, count_records, iter_records
 from stancekit.scoring.writer import PartWriter
 
@@ -79,30 +79,6 @@ def _chunks(records: Iterator[Record], chunk_size: int, chunk_chars: int) -> Ite
         yield chunk
 
 
-@functools.cache
-def _malloc_trim():
-    """glibc's ``malloc_trim``, looked up once; None where the C library has none."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
-    except (OSError, AttributeError):
-        return None
-
-
-def _release_free_memory() -> None:
-    """Hand freed heap back to the OS after a chunk (glibc only; elsewhere a no-op).
-
-    Without it, RSS crept up by ~50 MB per chunk on glibc as the allocator's arenas fragmented
-    (a 20k-sentence job peaked at 1,290 MB; with it, 1,129 MB). A 100k-sentence job still peaks
-    255 MB above a 10k one: this bounds the creep, it does not remove every source of it.
-    """
-    trim = _malloc_trim()
-    if trim is not None:
-        trim(0)
-
-
 def score(
     analyzer,
     inputs,
@@ -118,8 +94,13 @@ def score(
     max_chars: int = MAX_DOC_CHARS,
     actors=None,
     use_ner: bool = True,
+    tune_allocator: bool = True,
 ) -> ScoreSummary:
-    """Score every document of ``inputs`` into the folder ``output``; resume if it holds a partial job."""
+    """Score every document of ``inputs`` into the folder ``output``; resume if it holds a partial job.
+
+    ``tune_allocator`` pins glibc's mmap threshold for the process and trims the heap after each
+    chunk, so that resident memory stays flat over long jobs (see :mod:`stancekit.scoring.memory`).
+    """
     if fmt not in ("parquet", "jsonl"):
         raise InputError(f"fmt must be 'parquet' or 'jsonl', got {fmt!r}")
     if not isinstance(chunk_size, int) or chunk_size < 1:
@@ -145,6 +126,8 @@ def score(
         "use_ner": use_ner,
     }
     writer = PartWriter(out, fmt, options, overwrite)
+    if tune_allocator:
+        pin_mmap_threshold()
     started = time.time()
     resumed = writer.done_chunks
     if writer.state.get("complete"):
@@ -176,7 +159,8 @@ def score(
         k += 1
         sentences_done += len(tables["sentences"])
         del docs, tables
-        _release_free_memory()
+        if tune_allocator:
+            release_free_memory()
         if bar is not None:
             bar.update(len(chunk))
             elapsed = max(time.time() - started, 1e-9)
