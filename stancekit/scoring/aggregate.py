@@ -53,7 +53,17 @@ def _schemas():
             ("mean_score", pa.float64()),
         ]
     )
-    return {"documents": documents, "document_actors": document_actors}
+    actors = pa.schema(
+        [
+            ("actor", pa.string()),
+            ("actor_kind", pa.string()),
+            ("mentions", pa.int64()),
+            ("documents", pa.int64()),
+            *[pa.field(f"share_{lab}", pa.float64()) for lab in STANCE_LABELS],
+            ("mean_score", pa.float64()),
+        ]
+    )
+    return {"documents": documents, "document_actors": document_actors, "actors": actors}
 
 
 class _TableSink:
@@ -151,7 +161,7 @@ def _chunks(out: Path) -> Iterator[tuple[list[dict], list[dict]]]:
 def aggregate(out: Path, fmt: str) -> dict[str, int]:
     """Write documents, document_actors and actors tables; return their row counts."""
     schemas = _schemas()
-    sinks = {name: _TableSink(out / name, fmt, schema) for name, schema in schemas.items()}
+    sinks = {name: _TableSink(out / name, fmt, schemas[name]) for name in ("documents", "document_actors")}
     corpus: dict[str, dict] = {}
     for sentences, stances in _chunks(out):
         doc_rows, tallies = _chunk_tables(sentences, stances)
@@ -187,29 +197,11 @@ def aggregate(out: Path, fmt: str) -> dict[str, int]:
         }
         for c in sorted(corpus.values(), key=lambda c: -c["mentions"])
     ]
-    _write_table(out / "actors", actor_rows, fmt)
+    actors = _TableSink(out / "actors", fmt, schemas["actors"])
+    actors.write(actor_rows)
+    actors.close()
     return {
         "documents": sinks["documents"].rows,
         "document_actors": sinks["document_actors"].rows,
         "actors": len(actor_rows),
     }
-
-
-def _write_table(stem: Path, rows: list[dict], fmt: str) -> None:
-    from stancekit.scoring.writer import _atomic_write_bytes
-
-    if fmt == "jsonl":
-        import json
-
-        _atomic_write_bytes(
-            stem.with_suffix(".jsonl"), "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows).encode()
-        )
-    else:
-        import io
-
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        buf = io.BytesIO()
-        pq.write_table(pa.Table.from_pylist(rows), buf)
-        _atomic_write_bytes(stem.with_suffix(".parquet"), buf.getvalue())
