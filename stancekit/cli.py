@@ -80,6 +80,8 @@ def cmd_train(args) -> int:
         overrides["output_dir"] = args.output_dir
     if args.data_dir:
         overrides["data_dir"] = args.data_dir
+    if args.device:
+        overrides["device"] = args.device
     metrics = stancekit.train(args.config, **overrides)
     summary = {name: round(r["macro_f1"], 4) for name, r in {**metrics["dev"], **metrics["report"]}.items()}
     print(json.dumps({"macro_f1": summary, "calibration": metrics["calibration"]}, indent=2))
@@ -123,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--config", required=True)
     p.add_argument("--output-dir", default=None)
     p.add_argument("--data-dir", default=None)
+    p.add_argument("--device", default=None, help="torch device to train on (default: a CUDA GPU if visible, else cpu)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("calibrate", help="refit a model's temperature (and biases) on its dev sets")

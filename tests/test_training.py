@@ -23,6 +23,29 @@ def test_yaml_round_trip_and_unknown_keys(tmp_path):
         TrainConfig(name="x", marking="some")
 
 
+def test_device_is_a_run_option_not_part_of_the_model(tmp_path, monkeypatch):
+    """train.yaml never records the device; "auto" takes CUDA only when torch sees it; batches move whole."""
+    import torch
+
+    from stancekit.modeling.inputs import collate
+    from stancekit.training.trainer import _device
+
+    assert "device" not in TrainConfig(name="x", device="cuda:1").to_yaml()
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    assert _device("auto").type == "cpu"
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    assert _device("auto").type == "cuda" and _device("cpu").type == "cpu"
+
+    from stancekit.modeling.inputs import EncodedItem
+
+    item = EncodedItem(input_ids=[1, 5, 2], marker_types=[0, 0, 0], markers=[], mention_ids=[], source=0, weight=1)
+    batch = collate([item], pad_id=0, stance_labels=[[]], editorial_labels=[1])
+    assert batch.to("cpu") is batch
+    moved = batch.to("meta")
+    assert moved.input_ids.device.type == "meta" and moved.editorial_labels.device.type == "meta"
+    assert moved.input_ids.shape == batch.input_ids.shape
+
+
 def test_committed_configs_parse():
     from pathlib import Path
 
@@ -63,6 +86,7 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     )
     assert set(metrics["dev"]) == {"newsmtsc-rw-dev", "checkthat-dev"}
     assert set(metrics["report"]) == {"checkthat-dev-test"}
+    assert metrics["device"] in {"cpu", "cuda"}  # where it trained is recorded
     for task in ("stance", "editorial"):
         c = metrics["calibration"][task]
         assert c["temperature"] > 0 and c["n"] == 48
@@ -159,3 +183,51 @@ def test_lora_model_saves_small_and_reloads_identically(tmp_path):
     a = an.predictor.logits(texts, spans)
     b = Predictor(network, tok, cfg).logits(texts, spans)
     assert np.allclose(a[0][0], b[0][0], atol=1e-5) and np.allclose(a[1], b[1], atol=1e-5)
+
+
+def test_soft_loss_is_zero_for_the_teachers_own_logits_and_grows_with_disagreement():
+    import torch
+
+    from stancekit.training.distill import soft_loss
+
+    teacher = torch.tensor([[2.0, 0.0, -1.0], [0.0, 3.0, 0.0]])
+    assert soft_loss(teacher.clone(), teacher, 2.0).item() == pytest.approx(0.0, abs=1e-6)
+    near = soft_loss(teacher + torch.tensor([0.0, 0.5, 0.0]), teacher, 2.0).item()
+    far = soft_loss(teacher.flip(-1), teacher, 2.0).item()
+    assert 0 < near < far
+    assert soft_loss(torch.zeros((0, 3)), torch.zeros((0, 3)), 2.0).item() == 0.0
+
+
+def test_distillation_trains_on_every_input_with_teacher_targets(tiny_model_path, tmp_path, caplog):
+    """A student taught by the tiny model: unlabelled inputs are kept, the folder loads and predicts."""
+    import logging
+
+    from conftest import write_tiny_data
+
+    stance, editorial = write_tiny_data(tmp_path)
+    student = tmp_path / "student"
+    with caplog.at_level(logging.INFO, logger="stancekit.training"):
+        metrics = stancekit.train(
+            TrainConfig(
+                name="student",
+                output_dir=str(student),
+                train_sets=[],
+                dev_sets=[],
+                report_sets=[],
+                stance_files=[str(stance)],
+                editorial_files=[str(editorial)],
+                epochs=1,
+                batch_size=4,
+                progress=False,
+                calibrate=False,
+                teacher=str(tiny_model_path),
+                distill_weight=2.0,
+            )
+        )
+    assert any("teacher" in r.getMessage() for r in caplog.records)
+    assert metrics["config"]["teacher"] == str(tiny_model_path)
+    assert "teacher:" in (student / "train.yaml").read_text()
+    doc = stancekit.load(str(student)).analyze("Senator Smith praised the plan. Critics called Smith a liar.")
+    assert len(doc.sentences) == 2
+    with pytest.raises(ConfigError, match="distill_temperature"):
+        TrainConfig(name="x", distill_temperature=0)

@@ -68,12 +68,13 @@ class Predictor:
         weights = np.zeros(n_sources, dtype=np.float64)
         was_training = self.network.training
         self.network.eval()
+        device = next(self.network.parameters()).device  # where training put it (a GPU, if any)
         with torch.inference_mode():
             for batch_idx in length_batches([len(it) for it in items], self.batch_size):
                 batch_items = [items[i] for i in batch_idx]
-                st, ed = self.network(collate(batch_items, self.encoder.pad_id))
-                st = st.float().numpy()
-                ed = ed.float().numpy()
+                st, ed = self.network(collate(batch_items, self.encoder.pad_id).to(device))
+                st = st.float().cpu().numpy()
+                ed = ed.float().cpu().numpy()
                 row = 0
                 for r, it in enumerate(batch_items):
                     for m in it.mention_ids:

@@ -13,7 +13,7 @@ too long for the encoder is cut into windows that never split a mention.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import torch
 
@@ -141,6 +141,13 @@ class Batch:
     mention_index: torch.Tensor  # (M, 3): row in batch, start marker position, end marker position
     stance_labels: torch.Tensor | None = None  # (M,)
     editorial_labels: torch.Tensor | None = None  # (B,)
+
+    def to(self, device: torch.device | str) -> Batch:
+        """The same batch on ``device`` (a no-op on the CPU, where inference and tests run)."""
+        if torch.device(device).type == "cpu" and self.input_ids.device.type == "cpu":
+            return self
+        values = (getattr(self, f.name) for f in fields(self))
+        return Batch(*(None if t is None else t.to(device, non_blocking=True) for t in values))
 
 
 def collate(

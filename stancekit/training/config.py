@@ -41,10 +41,14 @@ class TrainConfig:
     patience: int = 3
     seed: int = 13
     max_examples_per_set: int | None = None  # small runs (tests, smoke checks)
+    teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
+    distill_weight: float = 1.0
+    distill_temperature: float = 2.0
     calibrate: bool = True
     calibration: str = "temperature+bias"  # or "temperature"
     save_dtype: str = "float16"
     progress: bool = True
+    device: str = "auto"  # "auto": a CUDA GPU when torch sees one, else the CPU; or any torch device string
 
     def __post_init__(self) -> None:
         if self.marking not in ("all", "target"):
@@ -53,6 +57,8 @@ class TrainConfig:
             raise ConfigError(f"weights must be 'full' or 'lora', got {self.weights!r}")
         if self.epochs <= 0 or self.batch_size <= 0:
             raise ConfigError("epochs and batch_size must be positive")
+        if self.distill_temperature <= 0 or self.distill_weight < 0:
+            raise ConfigError("distill_temperature must be positive and distill_weight non-negative")
         if not self.output_dir:
             self.output_dir = str(Path("models") / self.name)
 
@@ -79,5 +85,6 @@ class TrainConfig:
         import yaml
 
         data = asdict(self)
-        data.pop("progress")
+        data.pop("progress")  # neither decides the model: a config trains the same on any machine
+        data.pop("device")
         return yaml.safe_dump(data, sort_keys=False)

@@ -33,6 +33,7 @@ from stancekit.modeling.checkpoint import ModelConfig, build_network, save_model
 from stancekit.modeling.encoder import load_base_encoder
 from stancekit.modeling.inference import Predictor
 from stancekit.modeling.inputs import IGNORE, MarkerEncoder, collate
+from stancekit.training import distill
 from stancekit.training.config import TrainConfig
 
 log = logging.getLogger("stancekit.training")
@@ -53,6 +54,13 @@ def _rows(cfg: TrainConfig, names: list[str]) -> dict[str, dict[str, list[dict]]
             rows = rows[: cfg.max_examples_per_set]
         out[name] = {task_of(name): rows}
     return out
+
+
+def _device(name: str) -> torch.device:
+    """The torch device a config asks for; "auto" takes a CUDA GPU when one is visible."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
 
 
 def _bucketed_batches(lengths: list[int], batch_size: int, rng: random.Random) -> list[list[int]]:
@@ -123,27 +131,33 @@ class Trainer:
             lora=dict(cfg.lora) if cfg.weights == "lora" else None,
             name=cfg.name,
         )
-        network = build_network(model_cfg, encoder)
+        device = _device(cfg.device)
+        log.info("training on %s", device)
+        network = build_network(model_cfg, encoder).to(device)
         marker_encoder = MarkerEncoder(tokenizer, cfg.max_length)
 
-        items, st_labels, ed_labels = [], [], []
+        soft_st, soft_ed = distill.teacher_logits(cfg.teacher, train_ex, device) if cfg.teacher else (None, None)
+        items, st_labels, ed_labels, st_soft, ed_soft = [], [], [], [], []
         encoded = marker_encoder.encode_many([e.text for e in train_ex], [e.spans for e in train_ex])
         for it in encoded:
             ex = train_ex[it.source]
             labs = [ex.stance[m] for m in it.mention_ids]
             ed = ex.editorial  # every window of a long sentence carries the sentence's label
-            if all(lab == IGNORE for lab in labs) and ed == IGNORE:
-                continue
+            if all(lab == IGNORE for lab in labs) and ed == IGNORE and soft_ed is None:
+                continue  # nothing to learn from it (with a teacher, every input has soft targets)
             items.append(it)
             st_labels.append(labs)
             ed_labels.append(ed)
+            if soft_ed is not None:
+                st_soft.append(soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS)))
+                ed_soft.append(soft_ed[it.source])
         st_counts = Counter(lab for labs in st_labels for lab in labs if lab != IGNORE)
         ed_counts = Counter(lab for lab in ed_labels if lab != IGNORE)
         log.info("training inputs: %d (stance targets %s, editorial %s)", len(items), dict(st_counts), dict(ed_counts))
         st_w = _class_weights(st_counts, len(STANCE_LABELS)) if cfg.class_weights else None
         ed_w = _class_weights(ed_counts, len(EDITORIAL_LABELS)) if cfg.class_weights else None
-        st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE)
-        ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE)
+        st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE).to(device)
+        ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE).to(device)
 
         head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
         enc_params = [p for n, p in network.named_parameters() if n.startswith("encoder.") and p.requires_grad]
@@ -187,13 +201,20 @@ class Trainer:
                     marker_encoder.pad_id,
                     [st_labels[i] for i in batch_idx],
                     [ed_labels[i] for i in batch_idx],
-                )
+                ).to(device)
                 st, ed = network(batch)
-                loss = torch.zeros((), dtype=torch.float32)
+                loss = torch.zeros((), dtype=torch.float32, device=device)
                 if (batch.stance_labels != IGNORE).any():
                     loss = loss + st_loss(st, batch.stance_labels)
                 if (batch.editorial_labels != IGNORE).any():
                     loss = loss + cfg.editorial_loss_weight * ed_loss(ed, batch.editorial_labels)
+                if st_soft:
+                    t_st = torch.from_numpy(np.concatenate([st_soft[i] for i in batch_idx])).to(device)
+                    t_ed = torch.from_numpy(np.stack([ed_soft[i] for i in batch_idx])).to(device)
+                    t = cfg.distill_temperature
+                    loss = loss + cfg.distill_weight * (
+                        distill.soft_loss(st, t_st, t) + cfg.editorial_loss_weight * distill.soft_loss(ed, t_ed, t)
+                    )
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
                 optimizer.step()
@@ -246,9 +267,10 @@ class Trainer:
         network.eval()
 
         dev_logits = labelled_logits(predictor, dev_ex)  # one pass serves calibration and the report
+        report_logits = labelled_logits(predictor, report_ex)
         calibration = calibrate(dev_logits, model_cfg, cfg.calibration) if cfg.calibrate else {}
         out = Path(cfg.output_dir)
-        save_model(network, tokenizer, model_cfg, out)
+        save_model(network.cpu(), tokenizer, model_cfg, out)
         (out / "train.yaml").write_text(cfg.to_yaml(), "utf-8")
         metrics = {
             "best_step": best["step"],
@@ -257,8 +279,9 @@ class Trainer:
             "history": history,
             "calibration": calibration,
             "dev": reports(dev_logits, model_cfg),
-            "report": reports(labelled_logits(predictor, report_ex), model_cfg),
+            "report": reports(report_logits, model_cfg),
             "config": asdict(cfg),
+            "device": str(device),
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
         return metrics
