@@ -225,7 +225,10 @@ def run(args) -> dict:
         }
         if not args.no_speed:
             entry["speed"] = speed_section(an, args)
-        result["models"][an.name or model] = entry
+        key = an.name or model
+        if key in result["models"]:  # two folders of one model name (candidates): keep both, by path
+            key = model
+        result["models"][key] = entry
         del an
     for name, entry in result["models"].items():
         base = result["models"].get(name.removesuffix("-int8")) if name.endswith("-int8") else None
