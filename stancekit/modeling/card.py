@@ -94,6 +94,20 @@ def _babe_labels(folder: Path) -> str:
     return (data or {}).get("babe_labels", "bias")
 
 
+def _train_yaml(folder: Path) -> dict:
+    """The folder's train.yaml as a mapping ({} when absent)."""
+    import yaml
+
+    f = folder / "train.yaml"
+    return (yaml.safe_load(f.read_text("utf-8")) or {}) if f.exists() else {}
+
+
+def _device_words(training: dict) -> str:
+    """Where training ran, from training_metrics.json (older folders were all trained on the CPU)."""
+    device = str(training.get("device", "cpu"))
+    return "the CPU" if device == "cpu" else f"a GPU ({device}; the same config also trains on the CPU)"
+
+
 def write_card(folder: Path, result: dict, model_key: str) -> Path:
     cfg = read_config(folder)
     babe_column, babe_editorial = BABE_RULES[_babe_labels(folder)]
@@ -182,8 +196,18 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
             "",
             f"Config: `train.yaml` in this folder (`stancekit train --config "
             f"models/{cfg.name}/train.yaml`). Best dev step {training.get('best_step')} of "
-            f"{training.get('steps')}; {training.get('train_seconds')} s on CPU.",
+            f"{training.get('steps')}; {training.get('train_seconds')} s on {_device_words(training)}.",
         ]
+        teacher = _train_yaml(folder).get("teacher")
+        if teacher:
+            t = _train_yaml(folder)
+            lines.append(
+                f"- Distilled from `{teacher}`: besides the gold labels, the loss adds "
+                f"{t.get('distill_weight')} x T^2 x KL(teacher || student) at T={t.get('distill_temperature')} "
+                "on the teacher's soft targets for every actor mention and every sentence of the training set "
+                "(also the mentions NewsMTSC leaves unlabelled and the editorial flag of NewsMTSC sentences). "
+                "The teacher saw the same training data only; dev and test sets were never distilled."
+            )
         for task, v in c.items():
             lines.append(
                 f"- {task}: temperature {v['temperature']:.3f}, dev ECE {v['ece_before']:.3f} -> "
