@@ -163,7 +163,7 @@ class Segmenter:
         """Segment many texts, streaming, in input order.
 
         Pieces of consecutive texts go to spaCy together in batches of about ``batch_chars``
-        characters: its parser and NER allocate per token of the whole batch, so a budget in
+        characters: its senter and NER allocate per token of the whole batch, so a budget in
         characters (not a count of documents) keeps peak memory the same for tweets and books.
         """
         batch: list[tuple[int, int, str]] = []  # (text number, offset, piece)
