@@ -181,6 +181,7 @@ def speed_section(analyzer, args) -> dict:
     comps = measure_components(analyzer, [s.text for d in docs for s in d.sentences], pairs)
     return {
         "articles": source,
+        "input_sentences": n,  # joined into the articles; analyze() re-segments them
         "machine": machine(),
         "analyze": fast,
         "naive_per_pair_bs1": naive,

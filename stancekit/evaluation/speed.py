@@ -51,7 +51,12 @@ def measure_analyze(analyzer, articles: Sequence[str], repeats: int = 1) -> dict
         best = dt if best is None else min(best, dt)
     n_sent = sum(len(d.sentences) for d in docs)
     n_pairs = sum(len(s.stances) for d in docs for s in d.sentences)
-    return {**_rates(len(articles), n_sent, n_pairs, best), "pairs_per_sentence": round(n_pairs / max(n_sent, 1), 2)}
+    chars = sum(len(a) for a in articles)  # independent of how the segmenter cuts sentences
+    return {
+        **_rates(len(articles), n_sent, n_pairs, best),
+        "pairs_per_sentence": round(n_pairs / max(n_sent, 1), 2),
+        "characters_per_s": round(chars / best),
+    }
 
 
 def measure_naive(analyzer, articles: Sequence[str]) -> dict:
