@@ -2,7 +2,9 @@
 
 Stance rows and editorial rows are mixed into one shuffled stream of length-bucketed
 batches; each batch's loss is the stance cross-entropy over its labelled mentions plus the
-editorial cross-entropy over its labelled sentences. The model is evaluated on the dev sets
+editorial cross-entropy over its labelled sentences (plus, with a ``teacher``, the distillation
+term of :mod:`stancekit.training.distill` over every input). It runs on a CUDA GPU when one is
+visible, else on the CPU. The model is evaluated on the dev sets
 a few times per epoch; the best state by mean dev macro-F1 is kept (early stopping), then
 temperatures are fitted on dev and the folder is written.
 """
