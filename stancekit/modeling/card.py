@@ -87,11 +87,7 @@ BABE_RULES = {
 
 def _babe_labels(folder: Path) -> str:
     """Which BABE column the model was trained on (train.yaml; older folders: label_bias)."""
-    import yaml
-
-    f = folder / "train.yaml"
-    data = yaml.safe_load(f.read_text("utf-8")) if f.exists() else None
-    return (data or {}).get("babe_labels", "bias")
+    return _train_yaml(folder).get("babe_labels", "bias")
 
 
 def _train_yaml(folder: Path) -> dict:
@@ -198,12 +194,12 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
             f"models/{cfg.name}/train.yaml`). Best dev step {training.get('best_step')} of "
             f"{training.get('steps')}; {training.get('train_seconds')} s on {_device_words(training)}.",
         ]
-        teacher = _train_yaml(folder).get("teacher")
-        if teacher:
-            t = _train_yaml(folder)
+        train_cfg = _train_yaml(folder)
+        if train_cfg.get("teacher"):
             lines.append(
-                f"- Distilled from `{teacher}`: besides the gold labels, the loss adds "
-                f"{t.get('distill_weight')} x T^2 x KL(teacher || student) at T={t.get('distill_temperature')} "
+                f"- Distilled from `{train_cfg['teacher']}`: besides the gold labels, the loss adds "
+                f"{train_cfg.get('distill_weight')} x T^2 x KL(teacher || student) at "
+                f"T={train_cfg.get('distill_temperature')} "
                 "on the teacher's soft targets for every actor mention and every sentence of the training set "
                 "(also the mentions NewsMTSC leaves unlabelled and the editorial flag of NewsMTSC sentences). "
                 "The teacher saw the same training data only; dev and test sets were never distilled."
