@@ -34,7 +34,7 @@ def load(model: str | None = None, **kwargs: Any) -> Analyzer:
     """Load an :class:`Analyzer` for a model name (``news-small``, ``news-base``) or folder.
 
     Keyword arguments go to :class:`Analyzer` (``batch_size``, ``spacy_model``, ``aliases``,
-    ``quantize``, ``segment_ahead``).
+    ``quantize``, ``precision``, ``segment_ahead``).
     """
     from stancekit.analyzer import Analyzer
 

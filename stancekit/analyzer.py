@@ -42,8 +42,11 @@ class Analyzer:
         aliases=None,
         nlp=None,
         segment_ahead: str = "off",
+        precision: str = "auto",
+        quantized: bool = False,
     ) -> None:
         from stancekit.modeling.inference import Predictor
+        from stancekit.modeling.precision import resolve_precision
         from stancekit.text.actors import ActorFinder
         from stancekit.text.aliases import AliasTable
         from stancekit.text.prefetch import SegmentAhead
@@ -54,8 +57,11 @@ class Analyzer:
         self.config = config
         self.model_path = model_path
         self.name = config.name or (model_path.name if model_path else "")
-        self.quantized = False  # set by from_pretrained(quantize=True)
-        self.predictor = Predictor(network, tokenizer, config, batch_size=batch_size)
+        self.quantized = quantized  # int8 linear layers (from_pretrained(quantize=True))
+        device = next(network.parameters()).device
+        #: what the encoder computes in here: "float32" or "bfloat16" (``precision="auto"`` picks)
+        self.precision = resolve_precision(precision, device, quantized)
+        self.predictor = Predictor(network, tokenizer, config, batch_size=batch_size, precision=self.precision)
         table = AliasTable.default()
         if isinstance(aliases, str | os.PathLike):
             table = AliasTable.from_file(aliases)
@@ -70,7 +76,11 @@ class Analyzer:
 
     @classmethod
     def from_pretrained(cls, model: str | os.PathLike | None = None, *, quantize: bool = False, **kwargs) -> Analyzer:
-        """Load a model folder by name (``news-small``, ``news-base``) or path."""
+        """Load a model folder by name (``news-small``, ``news-base``) or path.
+
+        ``quantize=True`` runs the linear layers in dynamic int8; ``precision`` (``"auto"``,
+        ``"float32"``, ``"bfloat16"``) chooses the encoder's float format, see :class:`Analyzer`.
+        """
         from stancekit.modeling.checkpoint import find_model, load_model
 
         if model is not None and not isinstance(model, str | os.PathLike):
@@ -81,9 +91,7 @@ class Analyzer:
             from stancekit.modeling.quantize import quantize_dynamic
 
             network = quantize_dynamic(network)
-        analyzer = cls(network, tokenizer, config, model_path=folder, **kwargs)
-        analyzer.quantized = quantize
-        return analyzer
+        return cls(network, tokenizer, config, model_path=folder, quantized=quantize, **kwargs)
 
     # ----------------------------------------------------------------- documents
     def analyze(self, text: str, actors: Sequence[str | Mapping] | None = None, *, use_ner: bool = True) -> Document:
@@ -225,7 +233,10 @@ class Analyzer:
         self._ahead.close()
 
     def __repr__(self) -> str:
-        return f"Analyzer(model={self.name!r}, marking={self.config.marking!r}, path={str(self.model_path)!r})"
+        return (
+            f"Analyzer(model={self.name!r}, marking={self.config.marking!r}, precision={self.precision!r}, "
+            f"quantized={self.quantized}, path={str(self.model_path)!r})"
+        )
 
 
 def _assign(sentences, mentions):

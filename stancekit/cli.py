@@ -53,7 +53,7 @@ def print_document(doc, out=sys.stdout, width: int = 100) -> None:
 def cmd_analyze(args) -> int:
     import stancekit
 
-    an = stancekit.load(args.model)
+    an = stancekit.load(args.model, precision=args.precision)
     actors = []
     for spec in args.actor or []:
         name, _, aliases = spec.partition("=")
@@ -119,6 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document per input")
     p.add_argument("--actor", action="append", metavar="NAME[=ALIAS,...]", help="an actor to look for")
     p.add_argument("--no-ner", action="store_true", help="only the --actor actors, no NER")
+    p.add_argument(
+        "--precision",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="encoder arithmetic: auto (bfloat16 where the CPU has it natively, else float32), float32, bfloat16",
+    )
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("train", help="train a model from a train.yaml")

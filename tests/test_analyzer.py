@@ -90,18 +90,48 @@ def test_tiny_model_learned_its_training_sentences(tiny_analyzer):
     assert np.mean([e["label"] == lab for e, (_, lab) in zip(ed, EDITORIAL_ROWS, strict=True)]) >= 0.6
 
 
-def test_results_do_not_depend_on_batch_size_or_order(tiny_model_path):
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+def test_results_do_not_depend_on_batch_size_or_order(tiny_model_path, precision):
+    """Each input is padded to a width set by its own length: its scores are bit-identical
+    whatever shares its batch, also in bfloat16 (whose rounding depends on the padded width)."""
     import stancekit
 
     texts = [TEXT, "Smith met Jones in Ohio. Jones was furious.", "Brown is a hero.", TEXT[:50]]
-    a = stancekit.load(str(tiny_model_path), batch_size=1).analyze_many(texts)
-    b = stancekit.load(str(tiny_model_path), batch_size=64).analyze_many(texts[::-1])[::-1]
+    a = stancekit.load(str(tiny_model_path), batch_size=1, precision=precision).analyze_many(texts)
+    b = stancekit.load(str(tiny_model_path), batch_size=64, precision=precision).analyze_many(texts[::-1])[::-1]
+    assert a[0].sentences[0].stances  # there is something to compare
     for da, db in zip(a, b, strict=True):
         for sa, sb in zip(da.sentences, db.sentences, strict=True):
-            assert abs(sa.editorial_score - sb.editorial_score) < 1e-4
+            assert sa.editorial_score == sb.editorial_score
             for x, y in zip(sa.stances, sb.stances, strict=True):
                 assert x.label == y.label
-                assert all(abs(x.scores[k] - y.scores[k]) < 1e-4 for k in x.scores)
+                assert x.scores == y.scores
+
+
+def test_bfloat16_agrees_with_float32_and_keeps_float32_logits(tiny_model_path):
+    """bfloat16 autocasts the encoder only: the heads return float32 logits close to float32's."""
+    import stancekit
+
+    texts, spans = ["Critics accused Senator Smith of lying to voters.", "Brown is a hero."], [[(24, 29)], [(0, 5)]]
+    f32 = stancekit.load(str(tiny_model_path), precision="float32").predictor.logits(texts, spans)
+    bf16 = stancekit.load(str(tiny_model_path), precision="bfloat16").predictor.logits(texts, spans)
+    assert bf16[1].dtype == np.float32 and bf16[0][0].dtype == np.float32
+    assert np.allclose(f32[1], bf16[1], atol=0.1) and np.allclose(f32[0][0], bf16[0][0], atol=0.1)
+    assert not np.array_equal(f32[1], bf16[1])  # it did run in another precision
+
+
+def test_precision_choices_and_errors(tiny_model_path):
+    import stancekit
+    from stancekit.errors import InputError
+    from stancekit.modeling.precision import native_bfloat16, resolve_precision
+
+    assert resolve_precision("auto") == ("bfloat16" if native_bfloat16("cpu") else "float32")
+    assert resolve_precision("auto", quantized=True) == "float32"
+    assert stancekit.load(str(tiny_model_path), quantize=True).precision == "float32"
+    with pytest.raises(InputError, match="precision must be one of"):
+        stancekit.load(str(tiny_model_path), precision="fp8")
+    with pytest.raises(InputError, match="cannot be combined with quantize"):
+        stancekit.load(str(tiny_model_path), precision="bfloat16", quantize=True)
 
 
 def test_analyze_many_equals_one_by_one(tiny_analyzer):

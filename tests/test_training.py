@@ -182,7 +182,7 @@ def test_lora_model_saves_small_and_reloads_identically(tmp_path):
     assert (out / "model.safetensors").stat().st_size < 10_000_000  # no full encoder inside
     network, tok, cfg = load_model(out)
     assert cfg.weights == "lora" and not any("lora_" in n for n, _ in network.named_parameters())
-    an = stancekit.load(str(out))
+    an = stancekit.load(str(out), precision="float32")  # the Predictor below computes in float32
     texts, spans = ["Critics accused Smith of lying."], [[(16, 21)]]
     a = an.predictor.logits(texts, spans)
     b = Predictor(network, tok, cfg).logits(texts, spans)
@@ -235,3 +235,15 @@ def test_distillation_trains_on_every_input_with_teacher_targets(tiny_model_path
     assert len(doc.sentences) == 2
     with pytest.raises(ConfigError, match="distill_temperature"):
         TrainConfig(name="x", distill_temperature=0)
+
+
+def test_inference_batches_never_mix_padded_widths():
+    from stancekit.modeling.inputs import PAD_MULTIPLE, bucket_width, length_batches
+
+    lengths = [3, 17, 9, 8, 16, 40, 1, 24, 25, 9, 9]
+    batches = length_batches(lengths, batch_size=2)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each input once
+    for b in batches:
+        assert len(b) <= 2
+        assert len({bucket_width(lengths[i]) for i in b}) == 1
+    assert [bucket_width(n) for n in (1, 8, 9, 16, 17)] == [PAD_MULTIPLE, 8, 16, 16, 24]

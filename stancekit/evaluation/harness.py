@@ -40,7 +40,10 @@ BASELINE_TRAIN = {"newsmtsc": "newsmtsc-train", "checkthat": "checkthat-train", 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
-        "--models", nargs="+", default=["news-small"], help="model names or folders (NAME:int8: dynamic int8)"
+        "--models",
+        nargs="+",
+        default=["news-small"],
+        help="model names or folders (NAME:int8 dynamic int8; NAME:fp32, NAME:bf16 that precision)",
     )
     p.add_argument("--datasets", nargs="*", default=None, help=f"named sets (default: {' '.join(DEFAULT_DATASETS)})")
     p.add_argument("--stance-file", action="append", default=[], help="a labelled stance file to score")
@@ -189,8 +192,34 @@ def speed_section(analyzer, args) -> dict:
         "speedup_vs_naive": round(fast["sentences_per_s"] / max(naive["sentences_per_s"], 1e-9), 2),
         **comps,
         "peak_rss_mb": round(peak_rss_mb(), 1),
-        "startup_warm": measure_startup(str(analyzer.model_path), analyzer.quantized, runs=1 if args.quick else 2),
+        "startup_warm": measure_startup(
+            str(analyzer.model_path), analyzer.quantized, analyzer.precision, runs=1 if args.quick else 2
+        ),
     }
+
+
+#: ``NAME:SUFFIX`` in ``--models``: how to load that variant of a model folder.
+MODEL_VARIANTS: dict[str, dict] = {
+    "int8": {"quantize": True},
+    "fp32": {"precision": "float32"},
+    "bf16": {"precision": "bfloat16"},
+}
+
+
+def parse_model_spec(spec: str) -> tuple[str, str, dict]:
+    """``news-small:int8`` -> (``news-small``, ``int8``, load options); a plain name loads as the default."""
+    name, sep, suffix = spec.rpartition(":")
+    if sep and suffix in MODEL_VARIANTS:
+        return name, suffix, dict(MODEL_VARIANTS[suffix])
+    return spec, "", {}
+
+
+def _float32_reference(models: dict, entry: dict) -> dict | None:
+    """The float32, non-quantized run of the same model folder (what variants are compared with)."""
+    for other in models.values():
+        if other["path"] == entry["path"] and other.get("precision") == "float32" and not other.get("quantized"):
+            return other
+    return None
 
 
 def run(args) -> dict:
@@ -213,14 +242,16 @@ def run(args) -> dict:
     }
     for model in args.models:
         t = time.perf_counter()
-        quantize = model.endswith(":int8")
-        an = stancekit.load(model.removesuffix(":int8"), quantize=quantize)
-        if quantize:
-            an.name += "-int8"
+        name, suffix, options = parse_model_spec(model)
+        an = stancekit.load(name, **options)
+        if suffix:
+            an.name += f"-{suffix}"
         load_s = time.perf_counter() - t
         entry = {
             "path": str(an.model_path),
             "marking": an.config.marking,
+            "precision": an.precision,
+            "quantized": an.quantized,
             "load_seconds": round(load_s, 2),
             "accuracy": evaluate_model(an, sets, n_boot),
         }
@@ -231,12 +262,13 @@ def run(args) -> dict:
             key = model
         result["models"][key] = entry
         del an
-    for name, entry in result["models"].items():
-        base = result["models"].get(name.removesuffix("-int8")) if name.endswith("-int8") else None
-        if base is not None:
+    for entry in result["models"].values():
+        reference = _float32_reference(result["models"], entry)
+        if reference is not None and reference is not entry:
             entry["agreement_with_fp32"] = {
-                ds: float(np.mean(np.array(rep["predictions"]) == np.array(base["accuracy"][ds]["predictions"])))
+                ds: float(np.mean(np.array(rep["predictions"]) == np.array(reference["accuracy"][ds]["predictions"])))
                 for ds, rep in entry["accuracy"].items()
+                if ds in reference["accuracy"]
             }
     if not args.no_baselines:
         result["baselines"] = evaluate_baselines(sets, args.data_dir, n_boot)
@@ -304,7 +336,7 @@ def to_markdown(r: dict) -> str:
     if agreements:
         lines += [
             "",
-            "## int8 agreement with fp32 (share of identical labels)",
+            "## Agreement with float32 (share of identical labels; bf16: bfloat16 autocast, int8: dynamic int8)",
             "",
             "| model | " + " | ".join(names) + " |",
             "|---|" + "---|" * len(names),
@@ -423,7 +455,8 @@ def main(args) -> int:
         from stancekit.modeling.card import write_card
 
         for key, entry in result["models"].items():
-            if not key.endswith("-int8"):  # the int8 variant shares its folder with the fp32 model
+            # a folder's card reports its float32 run (variants share the folder)
+            if entry.get("precision", "float32") == "float32" and not entry.get("quantized"):
                 print("wrote", write_card(Path(entry["path"]), result, key))
     if args.readme:
         write_readme_block(Path(args.readme), md)

@@ -65,7 +65,13 @@ def measure_naive(analyzer, articles: Sequence[str]) -> dict:
     from stancekit.modeling.inference import Predictor
 
     cfg = ModelConfig(**{**analyzer.config.__dict__, "marking": "target"})
-    naive = Predictor(analyzer.predictor.network, analyzer.predictor.encoder.tokenizer, cfg, batch_size=1)
+    naive = Predictor(
+        analyzer.predictor.network,
+        analyzer.predictor.encoder.tokenizer,
+        cfg,
+        batch_size=1,
+        precision=analyzer.precision,  # the same arithmetic as the analyzer it is compared with
+    )
     t = time.perf_counter()
     n_sent = n_pairs = 0
     for text, seg in zip(articles, analyzer.segmenter.segment_many(articles), strict=True):
@@ -108,7 +114,7 @@ _STARTUP = """
 import json, sys, time
 t0 = time.perf_counter()
 import stancekit
-an = stancekit.load(sys.argv[1] or None, quantize=sys.argv[2] == "1")
+an = stancekit.load(sys.argv[1] or None, quantize=sys.argv[2] == "1", precision=sys.argv[3])
 t1 = time.perf_counter()
 an.analyze("Critics said Senator Smith lied to voters.")
 t2 = time.perf_counter()
@@ -116,7 +122,7 @@ print(json.dumps({"import_and_load_s": round(t1 - t0, 2), "first_analyze_s": rou
 """
 
 
-def measure_startup(model: str | None, quantize: bool = False, runs: int = 2) -> dict:
+def measure_startup(model: str | None, quantize: bool = False, precision: str = "auto", runs: int = 2) -> dict:
     """``import stancekit`` + ``load()``, then the first ``analyze()`` (which loads spaCy), in a fresh process.
 
     Run ``runs`` times; the last run is reported, with the operating system's file cache warm, as a
@@ -129,7 +135,7 @@ def measure_startup(model: str | None, quantize: bool = False, runs: int = 2) ->
     out = {}
     for _ in range(runs):
         proc = subprocess.run(
-            [sys.executable, "-c", _STARTUP, str(model or ""), "1" if quantize else "0"],
+            [sys.executable, "-c", _STARTUP, str(model or ""), "1" if quantize else "0", precision],
             capture_output=True,
             text=True,
             check=True,

@@ -104,6 +104,25 @@ def _device_words(training: dict) -> str:
     return "the CPU" if device == "cpu" else f"a GPU ({device}; the same config also trains on the CPU)"
 
 
+def _variant_lines(result: dict, model_key: str) -> list[str]:
+    """The same folder run in other arithmetic (bfloat16, int8): speed and agreement with float32."""
+    entry = result["models"][model_key]
+    lines = []
+    for key, other in result["models"].items():
+        if key == model_key or other["path"] != entry["path"] or "agreement_with_fp32" not in other:
+            continue
+        agr = other["agreement_with_fp32"].values()
+        what = "dynamic int8" if other.get("quantized") else other.get("precision", "?")
+        speed = other.get("speed", {}).get("analyze", {}).get("sentences_per_s")
+        lines.append(
+            f"- `{key}` ({what}): labels agree with float32 on {100 * min(agr):.1f}-{100 * max(agr):.1f}% "
+            "of each dev set" + (f"; `analyze()` {speed} sentences/s." if speed else ".")
+        )
+    if lines:
+        lines = ["## Other arithmetic", "", "Scores above are float32.", "", *lines, ""]
+    return lines
+
+
 def write_card(folder: Path, result: dict, model_key: str) -> Path:
     cfg = read_config(folder)
     babe_column, babe_editorial = BABE_RULES[_babe_labels(folder)]
@@ -185,6 +204,7 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
             f"({s['speedup_vs_naive']}x). Load time {entry['load_seconds']} s.",
             "",
         ]
+    lines += _variant_lines(result, model_key)
     if training:
         c = training.get("calibration", {})
         lines += [

@@ -1,9 +1,10 @@
 """The one batched inference path, used by analyze(), score(), the harness and training.
 
-Sentences are tokenized once, sorted by length into batches (dynamic padding, so short and
-long sentences never share a padded width), run under ``torch.inference_mode``, and their
-outputs put back in the caller's order. Results do not depend on batch size or order
-beyond float rounding.
+Sentences are tokenized once, sorted by length into batches, each input padded to its own
+length rounded up to 8 tokens (so short and long sentences never share a padded width),
+run under ``torch.inference_mode`` in the Predictor's precision, and their outputs put back
+in the caller's order. Because an input's padded width depends on nothing else, its scores
+are bit-identical whatever the batch size or the order of the inputs.
 """
 
 from __future__ import annotations
@@ -14,20 +15,33 @@ import numpy as np
 import torch
 
 from stancekit.modeling.checkpoint import ModelConfig
-from stancekit.modeling.inputs import EncodedItem, MarkerEncoder, collate, length_batches
+from stancekit.modeling.inputs import EncodedItem, MarkerEncoder, bucket_width, collate, length_batches
 from stancekit.modeling.network import StanceNetwork
+from stancekit.modeling.precision import autocast
 
 Spans = Sequence[tuple[int, int]]
 
 
 class Predictor:
-    """Runs a :class:`StanceNetwork` over sentences with marked mentions."""
+    """Runs a :class:`StanceNetwork` over sentences with marked mentions.
 
-    def __init__(self, network: StanceNetwork, tokenizer, config: ModelConfig, batch_size: int = 32) -> None:
+    ``precision`` is ``"float32"`` or ``"bfloat16"`` (resolved; see
+    :mod:`stancekit.modeling.precision`). Training evaluates in float32.
+    """
+
+    def __init__(
+        self,
+        network: StanceNetwork,
+        tokenizer,
+        config: ModelConfig,
+        batch_size: int = 32,
+        precision: str = "float32",
+    ) -> None:
         self.network = network
         self.config = config
         self.encoder = MarkerEncoder(tokenizer, config.max_length)
         self.batch_size = batch_size
+        self.precision = precision
 
     def encode(self, texts: Sequence[str], spans: Sequence[Spans]) -> list[EncodedItem]:
         """Inputs for the model's marking: all mentions at once, or one input per mention."""
@@ -69,10 +83,11 @@ class Predictor:
         was_training = self.network.training
         self.network.eval()
         device = next(self.network.parameters()).device  # where training put it (a GPU, if any)
-        with torch.inference_mode():
+        with torch.inference_mode(), autocast(self.precision, device):
             for batch_idx in length_batches([len(it) for it in items], self.batch_size):
                 batch_items = [items[i] for i in batch_idx]
-                st, ed = self.network(collate(batch_items, self.encoder.pad_id).to(device))
+                width = bucket_width(len(batch_items[-1]))  # sorted: the last is the longest
+                st, ed = self.network(collate(batch_items, self.encoder.pad_id, width=width).to(device))
                 st = st.float().cpu().numpy()
                 ed = ed.float().cpu().numpy()
                 row = 0

@@ -51,14 +51,18 @@ class StanceNetwork(nn.Module):
         embeds = torch.where(types == START_MARK, markers[0], embeds)
         embeds = torch.where(types == END_MARK, markers[1], embeds)
         hidden = self.encoder(inputs_embeds=embeds, attention_mask=batch.attention_mask).last_hidden_state
-        mask = batch.attention_mask.unsqueeze(-1).to(hidden.dtype)
-        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
-        editorial = self.editorial_head(pooled)
-        idx = batch.mention_index
-        if idx.numel():
-            rows, starts, ends = idx[:, 0], idx[:, 1], idx[:, 2]
-            feats = torch.cat([hidden[rows, starts], hidden[rows, ends], pooled[rows]], dim=-1)
-            stance = self.stance_head(feats)
-        else:
-            stance = hidden.new_zeros((0, self.stance_head.net[-1].out_features))
+        # the pooling and heads run in float32 even when the encoder ran under bfloat16 autocast:
+        # they cost little, and the logits (hence the scores users read) keep float32 resolution
+        with torch.autocast(hidden.device.type, enabled=False):
+            hidden = hidden.float()
+            mask = batch.attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            editorial = self.editorial_head(pooled)
+            idx = batch.mention_index
+            if idx.numel():
+                rows, starts, ends = idx[:, 0], idx[:, 1], idx[:, 2]
+                feats = torch.cat([hidden[rows, starts], hidden[rows, ends], pooled[rows]], dim=-1)
+                stance = self.stance_head(feats)
+            else:
+                stance = hidden.new_zeros((0, self.stance_head.net[-1].out_features))
         return stance, editorial

@@ -18,6 +18,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--chunk-chars", type=int, default=1_000_000, help="characters per output part (about; bounds memory)"
     )
     p.add_argument("--batch-size", type=int, default=32, help="sentences per model batch")
+    p.add_argument(
+        "--precision",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="encoder arithmetic: auto (bfloat16 where the CPU has it natively, else float32), float32, bfloat16",
+    )
     p.add_argument("--overwrite", action="store_true", help="start again even if OUT holds another job")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--engine", choices=["local", "ray"], default="local")
@@ -31,7 +37,7 @@ def main(args) -> int:
 
         summary = score_with_ray(args)
     else:
-        an = stancekit.load(args.model, batch_size=args.batch_size)
+        an = stancekit.load(args.model, batch_size=args.batch_size, precision=args.precision)
         summary = an.score(
             args.inputs,
             args.output,

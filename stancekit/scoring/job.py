@@ -115,6 +115,9 @@ def score(
     options = {
         "model": str(analyzer.model_path),
         "model_config": analyzer.config.__dict__,
+        # a job resumed in other arithmetic would mix scores computed two ways
+        "precision": analyzer.precision,
+        "quantized": analyzer.quantized,
         "inputs": described,
         "text_column": text_column,
         "id_column": id_column,

@@ -25,11 +25,16 @@ class RayScorer:
     """
 
     def __init__(
-        self, model: str | None = None, text_column: str = "text", id_column: str = "id", batch_size: int = 32
+        self,
+        model: str | None = None,
+        text_column: str = "text",
+        id_column: str = "id",
+        batch_size: int = 32,
+        precision: str = "auto",
     ) -> None:
         import stancekit
 
-        self.analyzer = stancekit.load(model, batch_size=batch_size)
+        self.analyzer = stancekit.load(model, batch_size=batch_size, precision=precision)
         self.text_column = text_column
         self.id_column = id_column
 
@@ -65,6 +70,7 @@ def score_dataset(
     batch_size: int = 32,
     concurrency: int = 1,
     docs_per_batch: int = 64,
+    precision: str = "auto",
 ) -> dict:
     """Score a Ray Dataset into ``output``/sentences and ``output``/stances (Parquet)."""
     scored = ds.map_batches(
@@ -74,6 +80,7 @@ def score_dataset(
             "text_column": text_column,
             "id_column": id_column,
             "batch_size": batch_size,
+            "precision": precision,
         },
         batch_size=docs_per_batch,
         batch_format="pandas",
@@ -118,6 +125,7 @@ def score_with_ray(args):
         text_column=args.text_column,
         id_column=args.id_column,
         batch_size=args.batch_size,
+        precision=args.precision,
     )
     return ScoreSummary(
         args.output, ds.count(), 0, counts["sentences"], counts["stances"], round(time.time() - t, 2), 0
