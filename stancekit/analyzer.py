@@ -23,11 +23,18 @@ class Analyzer:
     Build one with :func:`stancekit.load` (or :meth:`from_pretrained`). ``segment_ahead``
     (``"off"``, ``"thread"`` or ``"process"``) lets spaCy segment the next block of a large batch
     in a worker while the encoder scores the current one; results are the same either way. It is
-    off by default because on 2 cores torch already keeps both busy: news-small analyze() ran
-    107.7 sentences/s off, 99.3 with a thread, 92.5 with a process (2,000 harness sentences,
-    2026-11-25, ``python benchmarks/segment_ahead.py off thread process``). Try it where cores
+    off by default because on 2 cores torch already keeps both busy: news-small analyze() (bfloat16)
+    ran 210.3 sentences/s off, 193.9 with a thread, 185.1 with a process (2,000 harness sentences,
+    2026-11-26, ``python benchmarks/segment_ahead.py off thread process``). Try it where cores
     outnumber torch's threads; ``"process"`` needs the usual ``if __name__ == "__main__":`` guard
     of multiprocessing's spawn start.
+
+    ``precision`` is the encoder's arithmetic: ``"float32"``, ``"bfloat16"`` (autocast; pooling and
+    heads stay float32), or ``"auto"`` (the default): bfloat16 where the CPU runs it natively
+    (AVX512-BF16 or AMX; a CUDA GPU), float32 elsewhere. ``self.precision`` says which was chosen.
+    Scores then differ from float32 by up to ~1e-2 and labels on a small share of inputs (measured
+    by ``stancekit bench --models news-small news-small:fp32``; README, "Accuracy and speed").
+    Within one precision, results are bit-identical whatever the batch size or document order.
     """
 
     def __init__(

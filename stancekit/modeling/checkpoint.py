@@ -164,7 +164,11 @@ def load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
         model_type = enc_cfg.pop("model_type", None)
         if model_type is None:
             raise ConfigError(f"{folder / CONFIG_FILE}: encoder_config lacks model_type")
-        encoder = AutoModel.from_config(AutoConfig.for_model(model_type, **enc_cfg))
+        from transformers.initialization import no_init_weights
+
+        # every encoder weight comes from the file (checked below): skip the random init (~0.15 s of startup)
+        with no_init_weights():
+            encoder = AutoModel.from_config(AutoConfig.for_model(model_type, **enc_cfg))
         network = build_network(cfg, encoder)
         missing, unexpected = network.load_state_dict(state, strict=False)
         missing = [k for k in missing if not k.endswith("position_ids")]
