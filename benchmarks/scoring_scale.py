@@ -1,6 +1,6 @@
 """Corpus scoring at growing sizes: sentences/s and peak RSS should stay flat.
 
-    python benchmarks/scoring_scale.py --sizes 1000 10000 100000 [--model news-small]
+    python benchmarks/scoring_scale.py --sizes 1000 10000 100000 [--model news-small] [--precision auto]
 
 Each size runs in a fresh process (so peak RSS is that run's own) over synthetic documents made
 of NewsMTSC train sentences (or the example articles without the shared data), 20 per document.
@@ -39,7 +39,7 @@ def write_documents(path: Path, size: int) -> None:
             fh.write(json.dumps({"id": f"d{d}", "text": text}) + "\n")
 
 
-def one(size: int, model: str | None) -> dict:
+def one(size: int, model: str | None, precision: str = "auto") -> dict:
     import resource
 
     import stancekit
@@ -47,12 +47,13 @@ def one(size: int, model: str | None) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "docs.jsonl"
         write_documents(src, size)
-        an = stancekit.load(model)
+        an = stancekit.load(model, precision=precision)
         t = time.perf_counter()
         summary = an.score(src, Path(tmp) / "out", id_column="id", progress=False)
         dt = time.perf_counter() - t
     return {
         "target_sentences": size,
+        "precision": an.precision,
         "documents": summary.documents,
         "sentences": summary.sentences,
         "seconds": round(dt, 2),
@@ -65,19 +66,24 @@ def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     p.add_argument("--model", default=None)
+    p.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16"])
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)
     p.add_argument("--out", default="benchmarks/results/scoring_scale.json")
     args = p.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.model)))
+        print(json.dumps(one(args.one, args.model, args.precision)))
         return 0
     rows = []
     for size in args.sizes:
-        cmd = [sys.executable, __file__, "--one", str(size)] + (["--model", args.model] if args.model else [])
+        cmd = [sys.executable, __file__, "--one", str(size), "--precision", args.precision]
+        cmd += ["--model", args.model] if args.model else []
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
         rows.append(json.loads(out))
         r = rows[-1]
-        print(f"{r['sentences']:>7} sentences: {r['sentences_per_s']:>6} sentences/s, peak RSS {r['peak_rss_mb']} MB")
+        print(
+            f"{r['sentences']:>7} sentences ({r['precision']}): {r['sentences_per_s']:>6} sentences/s, "
+            f"peak RSS {r['peak_rss_mb']} MB"
+        )
     from stancekit.evaluation.speed import machine
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip()
