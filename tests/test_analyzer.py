@@ -1,6 +1,7 @@
 """The public API on a tiny model trained in conftest through the real training path."""
 
 import json
+import os
 from dataclasses import asdict
 
 import numpy as np
@@ -159,3 +160,16 @@ def test_a_sentence_longer_than_the_window_scores_every_mention(tiny_model_path,
     stance, editorial = Predictor(network, tok, cfg).logits([text], [spans])
     assert stance[0].shape == (2, 3) and editorial.shape == (1, 2)
     assert (np.abs(stance[0]).sum(axis=1) > 0).all()  # both mentions got logits
+
+
+def test_bfloat16_on_the_cpu_bounds_onednn_cache_unless_the_user_set_it(monkeypatch):
+    from stancekit.modeling.precision import ONEDNN_CACHE_CAPACITY, resolve_precision
+
+    monkeypatch.delenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", raising=False)
+    assert resolve_precision("float32") == "float32"
+    assert "ONEDNN_PRIMITIVE_CACHE_CAPACITY" not in os.environ  # float32 leaves the process alone
+    assert resolve_precision("bfloat16") == "bfloat16"
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == ONEDNN_CACHE_CAPACITY
+    monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "7")
+    resolve_precision("bfloat16")
+    assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "7"

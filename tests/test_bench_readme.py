@@ -28,3 +28,22 @@ def test_missing_or_broken_markers_are_refused(tmp_path, body):
     f.write_text(body)
     with pytest.raises(InputError, match="README.md: needs exactly one"):
         write_readme_block(f, MD)
+
+
+def test_model_specs_name_their_variant_and_variants_compare_with_float32():
+    from stancekit.evaluation.harness import _float32_reference, parse_model_spec
+
+    assert parse_model_spec("news-small") == ("news-small", "", {})
+    assert parse_model_spec("news-small:int8") == ("news-small", "int8", {"quantize": True})
+    assert parse_model_spec("/m/x:fp32") == ("/m/x", "fp32", {"precision": "float32"})
+    assert parse_model_spec("/m/x:bf16") == ("/m/x", "bf16", {"precision": "bfloat16"})
+    assert parse_model_spec("C:/models/x") == ("C:/models/x", "", {})  # a colon that names no variant
+    models = {
+        "a": {"path": "/m/a", "precision": "bfloat16", "quantized": False},
+        "a-fp32": {"path": "/m/a", "precision": "float32", "quantized": False},
+        "a-int8": {"path": "/m/a", "precision": "float32", "quantized": True},
+        "b": {"path": "/m/b", "precision": "bfloat16", "quantized": False},
+    }
+    assert _float32_reference(models, models["a"]) is models["a-fp32"]
+    assert _float32_reference(models, models["a-int8"]) is models["a-fp32"]
+    assert _float32_reference(models, models["b"]) is None

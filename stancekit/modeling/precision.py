@@ -11,6 +11,7 @@ README, "Accuracy and speed"). Without native support bfloat16 is emulated and s
 from __future__ import annotations
 
 import contextlib
+import os
 
 import torch
 
@@ -47,8 +48,27 @@ def resolve_precision(precision: str, device: torch.device | str = "cpu", quanti
             raise InputError("precision='bfloat16' cannot be combined with quantize=True (int8 runs in float32)")
         return "float32"
     if precision == "auto":
-        return "bfloat16" if native_bfloat16(device) else "float32"
+        precision = "bfloat16" if native_bfloat16(device) else "float32"
+    if precision == "bfloat16" and torch.device(device).type == "cpu":
+        bound_onednn_cache()
     return precision
+
+
+#: Primitives oneDNN keeps for bfloat16 on the CPU (its default is 1024; see :func:`bound_onednn_cache`).
+ONEDNN_CACHE_CAPACITY = "32"
+
+
+def bound_onednn_cache() -> None:
+    """Cap oneDNN's primitive cache (``ONEDNN_PRIMITIVE_CACHE_CAPACITY``) unless the user set it.
+
+    Why: in bfloat16 each (batch rows x padded width) shape gets its own cached oneDNN
+    primitives, and over a long job the partial batches make hundreds of shapes: scoring 100k
+    sentences peaked at 1,120 MB against 894 MB for 10k. With 32 primitives, 1,536 shapes cost
+    857 MB instead of 2,005 MB, at the same speed (news-small analyze() 215.4 sentences/s vs
+    209.6). oneDNN reads the variable when it first builds a primitive, so this acts only if
+    called before the process's first oneDNN operation; a value already set is left alone.
+    """
+    os.environ.setdefault("ONEDNN_PRIMITIVE_CACHE_CAPACITY", ONEDNN_CACHE_CAPACITY)
 
 
 def autocast(precision: str, device: torch.device | str = "cpu") -> contextlib.AbstractContextManager:
