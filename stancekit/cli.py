@@ -9,6 +9,7 @@ import textwrap
 from pathlib import Path
 
 from stancekit.errors import StancekitError
+from stancekit.modeling.precision import add_precision_argument
 
 LABEL_MARK = {"negative": "-", "neutral": "0", "positive": "+"}
 
@@ -119,12 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document per input")
     p.add_argument("--actor", action="append", metavar="NAME[=ALIAS,...]", help="an actor to look for")
     p.add_argument("--no-ner", action="store_true", help="only the --actor actors, no NER")
-    p.add_argument(
-        "--precision",
-        choices=["auto", "float32", "bfloat16"],
-        default="auto",
-        help="encoder arithmetic: auto (bfloat16 where the CPU has it natively, else float32), float32, bfloat16",
-    )
+    add_precision_argument(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("train", help="train a model from a train.yaml")

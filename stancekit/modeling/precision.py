@@ -12,16 +12,30 @@ from __future__ import annotations
 
 import contextlib
 import os
-
-import torch
+from typing import TYPE_CHECKING
 
 from stancekit.errors import InputError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import torch
 
 PRECISIONS = ("auto", "float32", "bfloat16")
 
 
+def add_precision_argument(parser) -> None:
+    """``--precision`` for the ``analyze`` and ``score`` commands (torch stays unloaded while parsing)."""
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="auto",
+        help="encoder arithmetic: auto (bfloat16 where the CPU has it natively, else float32), float32, bfloat16",
+    )
+
+
 def native_bfloat16(device: torch.device | str = "cpu") -> bool:
     """True where bfloat16 matrix products run natively (a CUDA GPU, or AVX512-BF16 / AMX)."""
+    import torch  # here, not at import: the command line reads PRECISIONS without loading torch
+
     device = torch.device(device)
     if device.type == "cuda":
         return torch.cuda.is_bf16_supported()
@@ -49,7 +63,7 @@ def resolve_precision(precision: str, device: torch.device | str = "cpu", quanti
         return "float32"
     if precision == "auto":
         precision = "bfloat16" if native_bfloat16(device) else "float32"
-    if precision == "bfloat16" and torch.device(device).type == "cpu":
+    if precision == "bfloat16" and str(device).startswith("cpu"):
         bound_onednn_cache()
     return precision
 
@@ -74,5 +88,7 @@ def bound_onednn_cache() -> None:
 def autocast(precision: str, device: torch.device | str = "cpu") -> contextlib.AbstractContextManager:
     """A context in which the encoder computes in ``precision`` (resolved: float32 or bfloat16)."""
     if precision == "bfloat16":
+        import torch
+
         return torch.autocast(torch.device(device).type, dtype=torch.bfloat16)
     return contextlib.nullcontext()

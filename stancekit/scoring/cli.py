@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from stancekit.modeling.precision import add_precision_argument
+
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", help="JSONL, CSV/TSV, Parquet files or folders of .txt files")
@@ -18,12 +20,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--chunk-chars", type=int, default=1_000_000, help="characters per output part (about; bounds memory)"
     )
     p.add_argument("--batch-size", type=int, default=32, help="sentences per model batch")
-    p.add_argument(
-        "--precision",
-        choices=["auto", "float32", "bfloat16"],
-        default="auto",
-        help="encoder arithmetic: auto (bfloat16 where the CPU has it natively, else float32), float32, bfloat16",
-    )
+    add_precision_argument(p)
     p.add_argument("--overwrite", action="store_true", help="start again even if OUT holds another job")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--engine", choices=["local", "ray"], default="local")
