@@ -224,6 +224,8 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
             f"models/{cfg.name}/train.yaml`). Best dev step {training.get('best_step')} of "
             f"{training.get('steps')}; {training.get('train_seconds')} s on {_device_words(training)}.",
         ]
+        if training.get("note"):  # provenance that the numbers alone do not show (where and how it was chosen)
+            lines.append(f"- {training['note']}")
         train_cfg = _train_yaml(folder)
         if train_cfg.get("teacher"):
             lines.append(
