@@ -12,6 +12,12 @@ spaCy, ``datasets`` or network, and only 64 MiB travels per call. So:
    own process, with the example builder and teacher replaced by the cache; a ranking by mean
    dev macro-F1 is printed and the best folder is tarred in pieces (files come back <= 16 MiB).
 
+news-base's base encoder (all-mpnet-base-v2, 438 MB) does not fit in one call: cast it to float16
+(219 MB), split it into four files under 64 MiB, carry one per call into the warm machine's ``/tmp``
+(the carried folders themselves are replaced at every call; ``/tmp`` stays while the machine is held),
+then join them there and cast back to float32 into ``$STANCEKIT_CACHE/all-mpnet-base-v2``, where the
+encoder resolver looks first. The MiniLM base travels the same way in one piece.
+
 Usage::
 
     python benchmarks/train_sweep.py prepare --config models/news-small/train.yaml --cache .devcarry \
@@ -72,6 +78,32 @@ GRIDS: dict[str, list[tuple[str, dict]]] = {
             ("d1-e2-s9", 9, 2, 1.0, 2.0),
             ("d2-e2-s14", 14, 2, 2.0, 2.0),
             ("d1-e2-s8", 8, 2, 1.0, 2.0),
+        ]
+    ],
+    # sweep 4 (news-base's config, MPNet LoRA): epochs, LoRA rank, learning rate, seed, editorial loss weight
+    "base": [
+        ("b-e2", {"epochs": 2}),
+        ("b-e3", {"epochs": 3}),
+        ("b-e2-r32", {"epochs": 2, "lora": {"r": 32, "alpha": 64, "dropout": 0.05}}),
+        ("b-e2-lr3", {"epochs": 2, "learning_rate": 3e-4}),
+        ("b-e3-s14", {"epochs": 3, "seed": 14}),
+        ("b-e2-ed15", {"epochs": 2, "editorial_loss_weight": 1.5}),
+    ],
+    # sweep 5 (news-small's config, distilled from the 3-epoch news-base): epochs, seeds, loss weights, lr
+    "distill2": [
+        (name, {**overrides, "teacher": TEACHER})
+        for name, overrides in [
+            ("s-e3", {"epochs": 3}),
+            ("s-e4", {"epochs": 4}),
+            ("s-e3-ed15", {"epochs": 3, "editorial_loss_weight": 1.5}),
+            ("s-e3-s15", {"epochs": 3, "seed": 15}),
+            ("s-e3-dw1", {"epochs": 3, "distill_weight": 1.0}),
+            ("s2-e4-s15", {"epochs": 4, "seed": 15}),
+            ("s2-e4-lr1e4", {"epochs": 4, "learning_rate": 1e-4}),
+            ("s2-e4-ed15", {"epochs": 4, "editorial_loss_weight": 1.5}),
+            ("s2-e5", {"epochs": 5}),
+            ("s2-e4-dw3", {"epochs": 4, "distill_weight": 3.0}),
+            ("s2-e4-lr6e5", {"epochs": 4, "learning_rate": 6e-5}),
         ]
     ],
 }
