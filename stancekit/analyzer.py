@@ -32,8 +32,9 @@ class Analyzer:
     ``precision`` is the encoder's arithmetic: ``"float32"``, ``"bfloat16"`` (autocast; pooling and
     heads stay float32), or ``"auto"`` (the default): bfloat16 where the CPU runs it natively
     (AVX512-BF16 or AMX; a CUDA GPU), float32 elsewhere. ``self.precision`` says which was chosen.
-    Scores then differ from float32 by up to ~1e-2 and labels on a small share of inputs (measured
-    by ``stancekit bench --models news-small news-small:fp32``; README, "Accuracy and speed").
+    Scores then differ from float32 by up to ~1e-2 (news-small; news-base 2.4e-2) and labels on a
+    small share of inputs (``stancekit bench --models news-small news-small:fp32``; README, "Accuracy
+    and speed").
     Within one precision, results are bit-identical whatever the batch size or document order.
     """
 
