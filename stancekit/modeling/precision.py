@@ -6,8 +6,8 @@ while layer norms, softmax and the accumulations stay in float32 (``torch.autoca
 labels agree with float32 on 99.8-100% of each dev set (``stancekit bench --models news-small
 news-small:fp32 news-base news-base:fp32``) and probabilities move by at most 1.1e-2 for news-small
 and 2.4e-2 for news-base (785 NewsMTSC dev pairs, 1,055 CheckThat! / BABE dev sentences; the
-models of 2026-11-26, second generation). Without
-native support bfloat16 is emulated and slower, so ``"auto"`` picks it only where it pays.
+models committed in f0a6ca8). Without native support bfloat16 is emulated and slower, so
+``"auto"`` picks it only where it pays.
 """
 
 from __future__ import annotations
