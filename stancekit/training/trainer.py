@@ -229,7 +229,8 @@ class Trainer:
                 if step % 50 == 0:
                     log.info("step %d/%d loss %.4f", step, total_steps, loss.item())
                 if step % eval_every == 0 or step == total_steps:
-                    scores = self._dev_scores(predictor, dev_ex)
+                    evaluated = labelled_logits(predictor, dev_ex)
+                    scores = _dev_scores(evaluated)
                     score = float(np.mean(list(scores.values()))) if scores else -float(loss.item())
                     history.append(
                         {
@@ -252,6 +253,8 @@ class Trainer:
                             "score": score,
                             "step": step,
                             "state": copy.deepcopy({k: v.detach().clone() for k, v in network.state_dict().items()}),
+                            # the best state's dev logits: calibration and the final report reuse them
+                            "dev_logits": evaluated,
                         }
                         bad_evals = 0
                     else:
@@ -268,7 +271,8 @@ class Trainer:
             network.load_state_dict(best["state"])
         network.eval()
 
-        dev_logits = labelled_logits(predictor, dev_ex)  # one pass serves calibration and the report
+        # The best evaluation's logits serve calibration and the report: no second pass over the dev sets.
+        dev_logits = best.get("dev_logits") or labelled_logits(predictor, dev_ex)
         report_logits = labelled_logits(predictor, report_ex)
         calibration = calibrate(dev_logits, model_cfg, cfg.calibration) if cfg.calibrate else {}
         out = Path(cfg.output_dir)
@@ -288,12 +292,13 @@ class Trainer:
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
         return metrics
 
-    @staticmethod
-    def _dev_scores(predictor: Predictor, sets: dict[str, list[Example]]) -> dict[str, float]:
-        return {
-            name: macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
-            for name, (_, logits, labels) in labelled_logits(predictor, sets).items()
-        }
+
+def _dev_scores(collected: dict[str, tuple]) -> dict[str, float]:
+    """Uncalibrated macro-F1 of each dev set (the early-stopping metric)."""
+    return {
+        name: macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
+        for name, (_, logits, labels) in collected.items()
+    }
 
 
 def labelled_logits(predictor: Predictor, sets: dict[str, list[Example]]) -> dict[str, tuple]:
