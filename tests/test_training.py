@@ -46,6 +46,20 @@ def test_device_is_a_run_option_not_part_of_the_model(tmp_path, monkeypatch):
     assert moved.input_ids.shape == batch.input_ids.shape
 
 
+def test_average_states_means_floats_and_keeps_integer_buffers():
+    import torch
+
+    from stancekit.training.trainer import average_states
+
+    a = {"w": torch.tensor([1.0, 2.0], dtype=torch.float16), "ids": torch.tensor([0, 1])}
+    b = {"w": torch.tensor([3.0, 6.0], dtype=torch.float16), "ids": torch.tensor([0, 1])}
+    out = average_states([a, b])
+    assert out["w"].dtype == torch.float16 and out["w"].tolist() == [2.0, 4.0]
+    assert out["ids"] is b["ids"]
+    with pytest.raises(ConfigError, match="average_last"):
+        TrainConfig(name="x", average_last=1)
+
+
 def test_committed_configs_parse():
     from pathlib import Path
 
@@ -77,7 +91,8 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
             epochs=1,
             batch_size=16,
             max_examples_per_set=48,
-            evals_per_epoch=1,
+            evals_per_epoch=2,
+            average_last=2,
             progress=False,
             train_sets=["newsmtsc-train", "checkthat-train"],
             dev_sets=["newsmtsc-rw-dev", "checkthat-dev"],
@@ -87,6 +102,10 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     assert set(metrics["dev"]) == {"newsmtsc-rw-dev", "checkthat-dev"}
     assert set(metrics["report"]) == {"checkthat-dev-test"}
     assert metrics["device"] in {"cpu", "cuda"}  # where it trained is recorded
+    averaged = metrics["averaged"]  # the mean of the last two evaluated states, kept only if it wins on dev
+    assert len(averaged["steps"]) == 2 and averaged["steps"][-1] == metrics["steps"]
+    assert averaged["kept"] == (averaged["mean"] > averaged["best_single_mean"])
+    assert set(averaged["dev_macro_f1"]) == {"newsmtsc-rw-dev", "checkthat-dev"}
     for task in ("stance", "editorial"):
         c = metrics["calibration"][task]
         assert c["temperature"] > 0 and c["n"] == 48

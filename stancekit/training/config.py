@@ -39,6 +39,9 @@ class TrainConfig:
     class_weights: bool = True
     evals_per_epoch: int = 2
     patience: int = 3
+    # average the weights of the last k evaluated states (k >= 2; 0 = off); the average is kept
+    # only when its mean dev macro-F1 beats the best single evaluation
+    average_last: int = 0
     seed: int = 13
     max_examples_per_set: int | None = None  # small runs (tests, smoke checks)
     teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
@@ -59,6 +62,8 @@ class TrainConfig:
             raise ConfigError("epochs and batch_size must be positive")
         if self.distill_temperature <= 0 or self.distill_weight < 0:
             raise ConfigError("distill_temperature must be positive and distill_weight non-negative")
+        if self.average_last < 0 or self.average_last == 1:
+            raise ConfigError(f"average_last must be 0 (off) or at least 2, got {self.average_last}")
         if not self.output_dir:
             self.output_dir = str(Path("models") / self.name)
 

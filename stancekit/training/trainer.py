@@ -17,7 +17,7 @@ import logging
 import math
 import random
 import time
-from collections import Counter
+from collections import Counter, deque
 from dataclasses import asdict
 from pathlib import Path
 
@@ -187,6 +187,7 @@ class Trainer:
 
         history: list[dict] = []
         best = {"score": -1.0, "state": None, "step": 0}
+        recent: deque[tuple[int, dict[str, torch.Tensor]]] = deque(maxlen=max(1, cfg.average_last))
         bad_evals = 0
         step = 0
         bar = None
@@ -242,6 +243,8 @@ class Trainer:
                         }
                     )
                     log.info("step %d: %s mean %.4f", step, scores, score)
+                    if cfg.average_last:
+                        recent.append((step, _cpu_state(network)))
                     if bar is not None:
                         bar.write(
                             f"step {step} ({step / steps_per_epoch:.2f} ep): "
@@ -270,8 +273,11 @@ class Trainer:
         if best["state"] is not None:
             network.load_state_dict(best["state"])
         network.eval()
+        averaged = None
+        if cfg.average_last and len(recent) >= 2:
+            averaged = _try_average(network, recent, predictor, dev_ex, best)
 
-        # The best evaluation's logits serve calibration and the report: no second pass over the dev sets.
+        # The kept state's dev logits serve calibration and the report: no second pass over the dev sets.
         dev_logits = best.get("dev_logits") or labelled_logits(predictor, dev_ex)
         report_logits = labelled_logits(predictor, report_ex)
         calibration = calibrate(dev_logits, model_cfg, cfg.calibration) if cfg.calibrate else {}
@@ -283,6 +289,7 @@ class Trainer:
             "steps": step,
             "train_seconds": round(time.time() - started, 1),
             "history": history,
+            "averaged": averaged,
             "calibration": calibration,
             "dev": reports(dev_logits, model_cfg),
             "report": reports(report_logits, model_cfg),
@@ -291,6 +298,44 @@ class Trainer:
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
         return metrics
+
+
+def _cpu_state(network: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().to("cpu", copy=True) for k, v in network.state_dict().items()}
+
+
+def average_states(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
+    """The element-wise mean of floating-point weights (integer buffers are taken from the last state)."""
+    out = {}
+    for key, last in states[-1].items():
+        if last.is_floating_point():
+            out[key] = torch.stack([s[key].float() for s in states]).mean(0).to(last.dtype)
+        else:
+            out[key] = last
+    return out
+
+
+def _try_average(network, recent, predictor: Predictor, dev_ex, best: dict) -> dict:
+    """Score the mean of the last evaluated states on dev; keep it (updating ``best``) only if it wins.
+
+    Weight averaging of nearby checkpoints (as in checkpoint averaging / LAWA) smooths out the
+    noise of the last steps at no cost at inference time; the dev sets decide, as for any state.
+    """
+    device = next(network.parameters()).device
+    network.load_state_dict({k: v.to(device) for k, v in average_states([s for _, s in recent]).items()})
+    network.eval()
+    evaluated = labelled_logits(predictor, dev_ex)
+    scores = _dev_scores(evaluated)
+    score = float(np.mean(list(scores.values()))) if scores else -1.0
+    single = best["score"]
+    kept = score > single
+    steps = [st for st, _ in recent]
+    log.info("average of the states at steps %s: %s mean %.4f (kept: %s)", steps, scores, score, kept)
+    if kept:
+        best.update(score=score, dev_logits=evaluated)
+    elif best["state"] is not None:
+        network.load_state_dict(best["state"])
+    return {"steps": steps, "dev_macro_f1": scores, "mean": score, "best_single_mean": single, "kept": kept}
 
 
 def _dev_scores(collected: dict[str, tuple]) -> dict[str, float]:
