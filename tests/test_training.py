@@ -103,7 +103,7 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     assert set(metrics["report"]) == {"checkthat-dev-test"}
     assert metrics["device"] in {"cpu", "cuda"}  # where it trained is recorded
     averaged = metrics["averaged"]  # the mean of the last two evaluated states, kept only if it wins on dev
-    assert len(averaged["steps"]) == 2 and averaged["steps"][-1] == metrics["steps"]
+    assert averaged["steps"] == [h["step"] for h in metrics["history"]][-2:]
     assert averaged["kept"] == (averaged["mean"] > averaged["best_single_mean"])
     assert set(averaged["dev_macro_f1"]) == {"newsmtsc-rw-dev", "checkthat-dev"}
     for task in ("stance", "editorial"):

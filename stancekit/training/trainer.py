@@ -229,7 +229,10 @@ class Trainer:
                     bar.set_postfix(loss=f"{loss.item():.3f}", best=f"{best['score']:.3f}")
                 if step % 50 == 0:
                     log.info("step %d/%d loss %.4f", step, total_steps, loss.item())
-                if step % eval_every == 0 or step == total_steps:
+                # the last step is evaluated too, unless a scheduled evaluation came just before it
+                # (a state a few steps older would only be scored twice)
+                last_eval = history[-1]["step"] if history else 0
+                if step % eval_every == 0 or (step == total_steps and step - last_eval >= eval_every // 2):
                     evaluated = labelled_logits(predictor, dev_ex)
                     scores = _dev_scores(evaluated)
                     score = float(np.mean(list(scores.values()))) if scores else -float(loss.item())
