@@ -233,9 +233,8 @@ class Trainer:
                 # (a state a few steps older would only be scored twice)
                 last_eval = history[-1]["step"] if history else 0
                 if step % eval_every == 0 or (step == total_steps and step - last_eval >= eval_every // 2):
-                    evaluated = labelled_logits(predictor, dev_ex)
-                    scores = _dev_scores(evaluated)
-                    score = float(np.mean(list(scores.values()))) if scores else -float(loss.item())
+                    evaluated, scores, mean = _evaluate(predictor, dev_ex)
+                    score = mean if mean is not None else -float(loss.item())
                     history.append(
                         {
                             "step": step,
@@ -327,9 +326,8 @@ def _try_average(network, recent, predictor: Predictor, dev_ex, best: dict) -> d
     device = next(network.parameters()).device
     network.load_state_dict({k: v.to(device) for k, v in average_states([s for _, s in recent]).items()})
     network.eval()
-    evaluated = labelled_logits(predictor, dev_ex)
-    scores = _dev_scores(evaluated)
-    score = float(np.mean(list(scores.values()))) if scores else -1.0
+    evaluated, scores, mean = _evaluate(predictor, dev_ex)
+    score = mean if mean is not None else -1.0
     single = best["score"]
     kept = score > single
     steps = [st for st, _ in recent]
@@ -339,6 +337,13 @@ def _try_average(network, recent, predictor: Predictor, dev_ex, best: dict) -> d
     elif best["state"] is not None:
         network.load_state_dict(best["state"])
     return {"steps": steps, "dev_macro_f1": scores, "mean": score, "best_single_mean": single, "kept": kept}
+
+
+def _evaluate(predictor: Predictor, dev_ex) -> tuple[dict, dict[str, float], float | None]:
+    """The dev sets' logits, their macro-F1 per set, and the mean that selects states (None without dev sets)."""
+    evaluated = labelled_logits(predictor, dev_ex)
+    scores = _dev_scores(evaluated)
+    return evaluated, scores, float(np.mean(list(scores.values()))) if scores else None
 
 
 def _dev_scores(collected: dict[str, tuple]) -> dict[str, float]:
