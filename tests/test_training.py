@@ -58,6 +58,8 @@ def test_average_states_means_floats_and_keeps_integer_buffers():
     assert out["ids"] is b["ids"]
     with pytest.raises(ConfigError, match="average_last"):
         TrainConfig(name="x", average_last=1)
+    with pytest.raises(ConfigError, match="soup"):
+        TrainConfig(name="x", soup=0)
 
 
 def test_committed_configs_parse():
@@ -115,6 +117,42 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     an = stancekit.load(str(out))
     doc = an.analyze("Critics accused Senator Smith of lying. Smith met Jones in Ohio.")
     assert sum(len(s.stances) for s in doc.sentences) >= 2
+
+
+@pytest.mark.slow
+def test_soup_trains_ingredients_from_one_start_and_keeps_the_average_only_if_it_wins(shared_data, tmp_path):
+    """soup: 2 = two runs from the same initial weights; the first is the plain run of the same seed."""
+    small = dict(
+        data_dir=str(shared_data),
+        marking="target",
+        epochs=1,
+        batch_size=16,
+        max_examples_per_set=48,
+        evals_per_epoch=2,
+        progress=False,
+        train_sets=["newsmtsc-train", "checkthat-train"],
+        dev_sets=["newsmtsc-rw-dev", "checkthat-dev"],
+        report_sets=[],
+        calibration="temperature",  # keeps every argmax, so dev reports equal the selection scores
+        device="cpu",
+    )
+    plain = stancekit.train(TrainConfig(name="plain", output_dir=str(tmp_path / "plain"), **small))
+    metrics = stancekit.train(TrainConfig(name="soup", output_dir=str(tmp_path / "soup"), soup=2, **small))
+    first, second = metrics["history"]
+    assert [h["dev_macro_f1"] for h in first] == [h["dev_macro_f1"] for h in plain["history"]]
+    assert [h["dev_macro_f1"] for h in second] != [h["dev_macro_f1"] for h in first]  # another draw
+    soup = metrics["soup"]
+    assert [i["mean"] for i in soup["ingredients"]] == [max(h["mean"] for h in run) for run in (first, second)]
+    assert soup["best_single_mean"] == max(i["mean"] for i in soup["ingredients"])
+    assert soup["kept"] == (soup["mean"] > soup["best_single_mean"])
+    if soup["kept"]:
+        kept_scores = soup["dev_macro_f1"]
+    else:
+        run = max((first, second), key=lambda r: max(h["mean"] for h in r))
+        kept_scores = max(run, key=lambda h: h["mean"])["dev_macro_f1"]
+    assert {k: v["macro_f1"] for k, v in metrics["dev"].items()} == pytest.approx(kept_scores)
+    assert TrainConfig.from_yaml(tmp_path / "soup" / "train.yaml").soup == 2
+    stancekit.load(str(tmp_path / "soup")).predict_editorial(["The plan is a disgrace."])
 
 
 @pytest.mark.slow

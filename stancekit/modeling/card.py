@@ -98,6 +98,24 @@ def _train_yaml(folder: Path) -> dict:
     return (yaml.safe_load(f.read_text("utf-8")) or {}) if f.exists() else {}
 
 
+def _kept_words(training: dict) -> str:
+    """Which state the folder holds: the best evaluated step, or the soup of several runs' best states."""
+    soup = training.get("soup")
+    if not soup:
+        return f"Best dev step {training.get('best_step')} of {training.get('steps')}"
+    parts = ", ".join(f"step {i['step']} (dev mean {i['mean']:.3f})" for i in soup["ingredients"])
+    if soup["kept"]:
+        return (
+            f"Uniform soup (weight average) of {len(soup['ingredients'])} runs from one initialisation, "
+            f"differing in batch order and dropout: their best states {parts}; the soup's dev mean "
+            f"{soup['mean']:.3f} (raw logits, as for model selection)"
+        )
+    return (
+        f"Best of {len(soup['ingredients'])} runs from one initialisation ({parts}); their weight average "
+        f"scored {soup['mean']:.3f} on dev and was not kept"
+    )
+
+
 def _device_words(training: dict) -> str:
     """Where training ran, from training_metrics.json (older folders were all trained on the CPU)."""
     device = str(training.get("device", "cpu"))
@@ -221,8 +239,8 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
             "## Training",
             "",
             f"Config: `train.yaml` in this folder (`stancekit train --config "
-            f"models/{cfg.name}/train.yaml`). Best dev step {training.get('best_step')} of "
-            f"{training.get('steps')}; {training.get('train_seconds')} s on {_device_words(training)}.",
+            f"models/{cfg.name}/train.yaml`). {_kept_words(training)}; "
+            f"{training.get('train_seconds')} s on {_device_words(training)}.",
         ]
         if training.get("note"):  # provenance that the numbers alone do not show (where and how it was chosen)
             lines.append(f"- {training['note']}")

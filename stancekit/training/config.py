@@ -42,6 +42,10 @@ class TrainConfig:
     # average the weights of the last k evaluated states (k >= 2; 0 = off); the average is kept
     # only when its mean dev macro-F1 beats the best single evaluation
     average_last: int = 0
+    # train k "ingredients" from one initialisation (ingredient i > 0 draws batch order and dropout
+    # from seed + i) and keep the uniform average of their kept states when its mean dev macro-F1
+    # beats the best ingredient's; 1 = one ordinary run
+    soup: int = 1
     seed: int = 13
     max_examples_per_set: int | None = None  # small runs (tests, smoke checks)
     teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
@@ -64,6 +68,8 @@ class TrainConfig:
             raise ConfigError("distill_temperature must be positive and distill_weight non-negative")
         if self.average_last < 0 or self.average_last == 1:
             raise ConfigError(f"average_last must be 0 (off) or at least 2, got {self.average_last}")
+        if self.soup < 1:
+            raise ConfigError(f"soup must be at least 1 (one ordinary run), got {self.soup}")
         if not self.output_dir:
             self.output_dir = str(Path("models") / self.name)
 

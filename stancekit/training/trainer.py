@@ -11,14 +11,13 @@ temperatures are fitted on dev and the folder is written.
 
 from __future__ import annotations
 
-import copy
 import json
 import logging
 import math
 import random
 import time
 from collections import Counter, deque
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -82,6 +81,20 @@ def _class_weights(counts: Counter, n: int) -> torch.Tensor:
     total = sum(counts.values())
     w = [total / (n * counts[i]) if counts[i] else 1.0 for i in range(n)]
     return torch.tensor(w, dtype=torch.float32)
+
+
+@dataclass
+class _FitData:
+    """The encoded training inputs and losses that every fit of one run shares."""
+
+    items: list
+    st_labels: list
+    ed_labels: list
+    st_soft: list
+    ed_soft: list
+    pad_id: int
+    st_loss: torch.nn.Module
+    ed_loss: torch.nn.Module
 
 
 class Trainer:
@@ -161,6 +174,62 @@ class Trainer:
         st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE).to(device)
         ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE).to(device)
 
+        data = _FitData(items, st_labels, ed_labels, st_soft, ed_soft, marker_encoder.pad_id, st_loss, ed_loss)
+        predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
+        init_state = _cpu_state(network) if cfg.soup > 1 else None
+        fits = []
+        for ingredient in range(cfg.soup):
+            if ingredient:
+                # the same initial weights (heads, adapters); another draw of batch order and dropout
+                network.load_state_dict({k: v.to(device) for k, v in init_state.items()})
+                _seed_everything(cfg.seed + ingredient)
+            fits.append(self._fit(network, data, predictor, dev_ex, random.Random(cfg.seed + ingredient), device))
+        best, history, averaged, step = fits[0]
+        soup = None
+        if cfg.soup > 1:
+            best, soup = _try_soup(network, [f[0] for f in fits], predictor, dev_ex)
+            history = [f[1] for f in fits]
+            averaged = [f[2] for f in fits]
+            step = sum(f[3] for f in fits)
+        network.eval()
+
+        # The kept state's dev logits serve calibration and the report: no second pass over the dev sets.
+        dev_logits = best.get("dev_logits") or labelled_logits(predictor, dev_ex)
+        report_logits = labelled_logits(predictor, report_ex)
+        calibration = calibrate(dev_logits, model_cfg, cfg.calibration) if cfg.calibrate else {}
+        out = Path(cfg.output_dir)
+        save_model(network.cpu(), tokenizer, model_cfg, out)
+        (out / "train.yaml").write_text(cfg.to_yaml(), "utf-8")
+        metrics = {
+            "best_step": best["step"],
+            "steps": step,
+            "train_seconds": round(time.time() - started, 1),
+            "history": history,
+            "averaged": averaged,
+            "soup": soup,
+            "calibration": calibration,
+            "dev": reports(dev_logits, model_cfg),
+            "report": reports(report_logits, model_cfg),
+            "config": asdict(cfg),
+            "device": str(device),
+        }
+        (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+        return metrics
+
+    def _fit(self, network, data: _FitData, predictor: Predictor, dev_ex, rng: random.Random, device) -> tuple:
+        """Train ``network`` once from its current weights: (best, history, averaged, steps).
+
+        ``best`` holds the kept state (a CPU copy), its dev mean, step and dev logits; the
+        network ends in that state, in eval mode.
+        """
+        cfg = self.cfg
+        items, st_labels, ed_labels, st_soft, ed_soft = (
+            data.items,
+            data.st_labels,
+            data.ed_labels,
+            data.st_soft,
+            data.ed_soft,
+        )
         head_params = [p for n, p in network.named_parameters() if not n.startswith("encoder.") and p.requires_grad]
         enc_params = [p for n, p in network.named_parameters() if n.startswith("encoder.") and p.requires_grad]
         optimizer = torch.optim.AdamW(
@@ -170,7 +239,6 @@ class Trainer:
             ],
             weight_decay=cfg.weight_decay,
         )
-        rng = random.Random(cfg.seed)
         lengths = [len(it) for it in items]
         steps_per_epoch = math.ceil(len(items) / cfg.batch_size)
         total_steps = max(1, int(steps_per_epoch * cfg.epochs))
@@ -183,7 +251,6 @@ class Trainer:
 
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda)
         eval_every = max(1, steps_per_epoch // max(1, cfg.evals_per_epoch))
-        predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
 
         history: list[dict] = []
         best = {"score": -1.0, "state": None, "step": 0}
@@ -201,16 +268,16 @@ class Trainer:
             for batch_idx in _bucketed_batches(lengths, cfg.batch_size, rng):
                 batch = collate(
                     [items[i] for i in batch_idx],
-                    marker_encoder.pad_id,
+                    data.pad_id,
                     [st_labels[i] for i in batch_idx],
                     [ed_labels[i] for i in batch_idx],
                 ).to(device)
                 st, ed = network(batch)
                 loss = torch.zeros((), dtype=torch.float32, device=device)
                 if (batch.stance_labels != IGNORE).any():
-                    loss = loss + st_loss(st, batch.stance_labels)
+                    loss = loss + data.st_loss(st, batch.stance_labels)
                 if (batch.editorial_labels != IGNORE).any():
-                    loss = loss + cfg.editorial_loss_weight * ed_loss(ed, batch.editorial_labels)
+                    loss = loss + cfg.editorial_loss_weight * data.ed_loss(ed, batch.editorial_labels)
                 if st_soft:
                     t_st = torch.from_numpy(np.concatenate([st_soft[i] for i in batch_idx])).to(device)
                     t_ed = torch.from_numpy(np.stack([ed_soft[i] for i in batch_idx])).to(device)
@@ -257,7 +324,7 @@ class Trainer:
                         best = {
                             "score": score,
                             "step": step,
-                            "state": copy.deepcopy({k: v.detach().clone() for k, v in network.state_dict().items()}),
+                            "state": _cpu_state(network),
                             # the best state's dev logits: calibration and the final report reuse them
                             "dev_logits": evaluated,
                         }
@@ -279,27 +346,7 @@ class Trainer:
         if cfg.average_last and len(recent) >= 2:
             averaged = _try_average(network, recent, predictor, dev_ex, best)
 
-        # The kept state's dev logits serve calibration and the report: no second pass over the dev sets.
-        dev_logits = best.get("dev_logits") or labelled_logits(predictor, dev_ex)
-        report_logits = labelled_logits(predictor, report_ex)
-        calibration = calibrate(dev_logits, model_cfg, cfg.calibration) if cfg.calibrate else {}
-        out = Path(cfg.output_dir)
-        save_model(network.cpu(), tokenizer, model_cfg, out)
-        (out / "train.yaml").write_text(cfg.to_yaml(), "utf-8")
-        metrics = {
-            "best_step": best["step"],
-            "steps": step,
-            "train_seconds": round(time.time() - started, 1),
-            "history": history,
-            "averaged": averaged,
-            "calibration": calibration,
-            "dev": reports(dev_logits, model_cfg),
-            "report": reports(report_logits, model_cfg),
-            "config": asdict(cfg),
-            "device": str(device),
-        }
-        (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
-        return metrics
+        return best, history, averaged, step
 
 
 def _cpu_state(network: torch.nn.Module) -> dict[str, torch.Tensor]:
@@ -337,6 +384,36 @@ def _try_average(network, recent, predictor: Predictor, dev_ex, best: dict) -> d
     elif best["state"] is not None:
         network.load_state_dict(best["state"])
     return {"steps": steps, "dev_macro_f1": scores, "mean": score, "best_single_mean": single, "kept": kept}
+
+
+def _try_soup(network, fits: list[dict], predictor: Predictor, dev_ex) -> tuple[dict, dict]:
+    """Score the uniform average of the ingredients' kept states on dev; keep it only if it wins.
+
+    Why: ingredients share their initial weights and differ in batch order and dropout, so their
+    weights average well (a "model soup", Wortsman et al. 2022); the average is one model, as
+    fast as any ingredient, with less of the seed-to-seed spread that a single run carries.
+    Returns (the kept state's ``best`` dict, a record of the soup's evaluation).
+    """
+    device = next(network.parameters()).device
+    single = max(fits, key=lambda b: b["score"])
+    network.load_state_dict({k: v.to(device) for k, v in average_states([b["state"] for b in fits]).items()})
+    network.eval()
+    evaluated, scores, mean = _evaluate(predictor, dev_ex)
+    score = mean if mean is not None else -1.0
+    kept = score > single["score"]
+    log.info("soup of %d ingredients: %s mean %.4f (kept: %s)", len(fits), scores, score, kept)
+    record = {
+        "ingredients": [{"step": b["step"], "mean": b["score"]} for b in fits],
+        "dev_macro_f1": scores,
+        "mean": score,
+        "best_single_mean": single["score"],
+        "kept": kept,
+    }
+    if kept:
+        return {"score": score, "step": None, "state": None, "dev_logits": evaluated}, record
+    network.load_state_dict({k: v.to(device) for k, v in single["state"].items()})
+    network.eval()
+    return single, record
 
 
 def _evaluate(predictor: Predictor, dev_ex) -> tuple[dict, dict[str, float], float | None]:
