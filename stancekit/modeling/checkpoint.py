@@ -126,6 +126,8 @@ def save_model(network: StanceNetwork, tokenizer, cfg: ModelConfig, folder: str 
         state = {k: v for k, v in state.items() if not k.startswith("encoder.") or "lora_" in k}
     else:
         cfg.encoder_config = _plain_encoder(network).config.to_dict()
+        # where the base was read from on the training machine says nothing to a user: name the base
+        cfg.encoder_config["_name_or_path"] = cfg.base_model
     tensors = {k: v.detach().to(dtype).contiguous().clone() for k, v in state.items()}
     cfg.stancekit_version = __version__
     save_file(tensors, str(folder / WEIGHTS_FILE), metadata={"format": FORMAT})
