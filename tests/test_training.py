@@ -80,27 +80,32 @@ def test_tiny_model_folder_is_self_describing(tiny_model_path):
     assert (tiny_model_path / "train.yaml").exists()
 
 
+def _short_real_run(name: str, out, shared_data, **overrides) -> TrainConfig:
+    """A few steps on 48 real rows per set, per-pair form: cheap enough for CI, real enough to mean something."""
+    return TrainConfig(
+        **{
+            "name": name,
+            "output_dir": str(out),
+            "data_dir": str(shared_data),
+            "marking": "target",
+            "epochs": 1,
+            "batch_size": 16,
+            "max_examples_per_set": 48,
+            "evals_per_epoch": 2,
+            "progress": False,
+            "train_sets": ["newsmtsc-train", "checkthat-train"],
+            "dev_sets": ["newsmtsc-rw-dev", "checkthat-dev"],
+            "report_sets": ["checkthat-dev-test"],
+            **overrides,
+        }
+    )
+
+
 @pytest.mark.slow
 def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_path):
     """A short run on real data in the per-pair form: saves, reloads, predicts, calibrates."""
     out = tmp_path / "pp"
-    metrics = stancekit.train(
-        TrainConfig(
-            name="pp",
-            output_dir=str(out),
-            data_dir=str(shared_data),
-            marking="target",
-            epochs=1,
-            batch_size=16,
-            max_examples_per_set=48,
-            evals_per_epoch=2,
-            average_last=2,
-            progress=False,
-            train_sets=["newsmtsc-train", "checkthat-train"],
-            dev_sets=["newsmtsc-rw-dev", "checkthat-dev"],
-            report_sets=["checkthat-dev-test"],
-        )
-    )
+    metrics = stancekit.train(_short_real_run("pp", out, shared_data, average_last=2))
     assert set(metrics["dev"]) == {"newsmtsc-rw-dev", "checkthat-dev"}
     assert set(metrics["report"]) == {"checkthat-dev-test"}
     assert metrics["device"] in {"cpu", "cuda"}  # where it trained is recorded
@@ -122,22 +127,10 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
 @pytest.mark.slow
 def test_soup_trains_ingredients_from_one_start_and_keeps_the_average_only_if_it_wins(shared_data, tmp_path):
     """soup: 2 = two runs from the same initial weights; the first is the plain run of the same seed."""
-    small = dict(
-        data_dir=str(shared_data),
-        marking="target",
-        epochs=1,
-        batch_size=16,
-        max_examples_per_set=48,
-        evals_per_epoch=2,
-        progress=False,
-        train_sets=["newsmtsc-train", "checkthat-train"],
-        dev_sets=["newsmtsc-rw-dev", "checkthat-dev"],
-        report_sets=[],
-        calibration="temperature",  # keeps every argmax, so dev reports equal the selection scores
-        device="cpu",
-    )
-    plain = stancekit.train(TrainConfig(name="plain", output_dir=str(tmp_path / "plain"), **small))
-    metrics = stancekit.train(TrainConfig(name="soup", output_dir=str(tmp_path / "soup"), soup=2, **small))
+    # temperature-only calibration keeps every argmax, so dev reports equal the selection scores
+    small = dict(report_sets=[], calibration="temperature", device="cpu")
+    plain = stancekit.train(_short_real_run("plain", tmp_path / "plain", shared_data, **small))
+    metrics = stancekit.train(_short_real_run("soup", tmp_path / "soup", shared_data, soup=2, **small))
     first, second = metrics["history"]
     assert [h["dev_macro_f1"] for h in first] == [h["dev_macro_f1"] for h in plain["history"]]
     assert [h["dev_macro_f1"] for h in second] != [h["dev_macro_f1"] for h in first]  # another draw

@@ -6,7 +6,9 @@ editorial cross-entropy over its labelled sentences (plus, with a ``teacher``, t
 term of :mod:`stancekit.training.distill` over every input). It runs on a CUDA GPU when one is
 visible, else on the CPU. The model is evaluated on the dev sets
 a few times per epoch; the best state by mean dev macro-F1 is kept (early stopping), then
-temperatures are fitted on dev and the folder is written.
+temperatures are fitted on dev and the folder is written. With ``soup: k`` the loop runs k times
+from the same initial weights and the average of the k kept states replaces the best one when it
+wins on dev.
 """
 
 from __future__ import annotations
