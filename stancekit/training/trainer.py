@@ -372,19 +372,12 @@ def _try_average(network, recent, predictor: Predictor, dev_ex, best: dict) -> d
     Weight averaging of nearby checkpoints (as in checkpoint averaging / LAWA) smooths out the
     noise of the last steps at no cost at inference time; the dev sets decide, as for any state.
     """
-    device = next(network.parameters()).device
-    network.load_state_dict({k: v.to(device) for k, v in average_states([s for _, s in recent]).items()})
-    network.eval()
-    evaluated, scores, mean = _evaluate(predictor, dev_ex)
-    score = mean if mean is not None else -1.0
     single = best["score"]
-    kept = score > single
+    kept, evaluated, scores, score = _keep_average_if_better(network, [s for _, s in recent], predictor, dev_ex, best)
     steps = [st for st, _ in recent]
     log.info("average of the states at steps %s: %s mean %.4f (kept: %s)", steps, scores, score, kept)
     if kept:
         best.update(score=score, dev_logits=evaluated)
-    elif best["state"] is not None:
-        network.load_state_dict(best["state"])
     return {"steps": steps, "dev_macro_f1": scores, "mean": score, "best_single_mean": single, "kept": kept}
 
 
@@ -396,13 +389,10 @@ def _try_soup(network, fits: list[dict], predictor: Predictor, dev_ex) -> tuple[
     fast as any ingredient, with less of the seed-to-seed spread that a single run carries.
     Returns (the kept state's ``best`` dict, a record of the soup's evaluation).
     """
-    device = next(network.parameters()).device
     single = max(fits, key=lambda b: b["score"])
-    network.load_state_dict({k: v.to(device) for k, v in average_states([b["state"] for b in fits]).items()})
-    network.eval()
-    evaluated, scores, mean = _evaluate(predictor, dev_ex)
-    score = mean if mean is not None else -1.0
-    kept = score > single["score"]
+    kept, evaluated, scores, score = _keep_average_if_better(
+        network, [b["state"] for b in fits], predictor, dev_ex, single
+    )
     log.info("soup of %d ingredients: %s mean %.4f (kept: %s)", len(fits), scores, score, kept)
     record = {
         "ingredients": [{"step": b["step"], "mean": b["score"]} for b in fits],
@@ -413,9 +403,24 @@ def _try_soup(network, fits: list[dict], predictor: Predictor, dev_ex) -> tuple[
     }
     if kept:
         return {"score": score, "step": None, "state": None, "dev_logits": evaluated}, record
-    network.load_state_dict({k: v.to(device) for k, v in single["state"].items()})
-    network.eval()
     return single, record
+
+
+def _keep_average_if_better(network, states: list[dict], predictor: Predictor, dev_ex, single: dict) -> tuple:
+    """Load the mean of ``states`` and score it on dev; if it does not beat ``single``, restore that state.
+
+    The one rule for any weight average (checkpoints of one run, or several runs): the dev sets decide.
+    Returns (kept, dev logits, dev macro-F1 per set, dev mean); the network ends in the kept state, in eval mode.
+    """
+    device = next(network.parameters()).device
+    network.load_state_dict({k: v.to(device) for k, v in average_states(states).items()})
+    network.eval()
+    evaluated, scores, mean = _evaluate(predictor, dev_ex)
+    score = mean if mean is not None else -1.0
+    kept = score > single["score"]
+    if not kept and single["state"] is not None:
+        network.load_state_dict({k: v.to(device) for k, v in single["state"].items()})
+    return kept, evaluated, scores, score
 
 
 def _evaluate(predictor: Predictor, dev_ex) -> tuple[dict, dict[str, float], float | None]:
