@@ -314,8 +314,10 @@ class Trainer:
                         }
                     )
                     log.info("step %d: %s mean %.4f", step, scores, score)
+                    # one CPU copy serves both the averaging window and the best state
+                    state = _cpu_state(network) if cfg.average_last or score > best["score"] else None
                     if cfg.average_last:
-                        recent.append((step, _cpu_state(network)))
+                        recent.append((step, state))
                     if bar is not None:
                         bar.write(
                             f"step {step} ({step / steps_per_epoch:.2f} ep): "
@@ -326,7 +328,7 @@ class Trainer:
                         best = {
                             "score": score,
                             "step": step,
-                            "state": _cpu_state(network),
+                            "state": state,
                             # the best state's dev logits: calibration and the final report reuse them
                             "dev_logits": evaluated,
                         }
