@@ -62,6 +62,23 @@ def test_average_states_means_floats_and_keeps_integer_buffers():
         TrainConfig(name="x", soup=0)
 
 
+def test_a_kept_checkpoint_average_becomes_the_runs_state(monkeypatch):
+    """A soup averages its runs' ``state``s: when a run kept its checkpoint average, that must be the average."""
+    import torch
+
+    from stancekit.training import trainer
+
+    net = torch.nn.Linear(2, 1, bias=False)
+    s1, s2 = {"weight": torch.tensor([[1.0, 3.0]])}, {"weight": torch.tensor([[3.0, 5.0]])}
+    best = {"score": 0.5, "step": 2, "state": s2, "dev_logits": {}}
+    for dev_mean, kept_weight in ((0.4, [[3.0, 5.0]]), (0.6, [[2.0, 4.0]])):
+        monkeypatch.setattr(trainer, "_evaluate", lambda predictor, dev_ex, m=dev_mean: ({}, {}, m))
+        record = trainer._try_average(net, [(1, s1), (2, s2)], None, {}, best)
+        assert record["kept"] == (dev_mean > 0.5)
+        assert best["state"]["weight"].tolist() == kept_weight
+        assert net.weight.tolist() == kept_weight
+
+
 def test_committed_configs_parse():
     from pathlib import Path
 

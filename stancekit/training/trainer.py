@@ -379,7 +379,8 @@ def _try_average(network, recent, predictor: Predictor, dev_ex, best: dict) -> d
     steps = [st for st, _ in recent]
     log.info("average of the states at steps %s: %s mean %.4f (kept: %s)", steps, scores, score, kept)
     if kept:
-        best.update(score=score, dev_logits=evaluated)
+        # the kept state is the average: a soup takes its ingredients' ``state``, so it must be this one
+        best.update(score=score, dev_logits=evaluated, state=_cpu_state(network))
     return {"steps": steps, "dev_macro_f1": scores, "mean": score, "best_single_mean": single, "kept": kept}
 
 
