@@ -106,7 +106,73 @@ GRIDS: dict[str, list[tuple[str, dict]]] = {
             ("s2-e4-lr6e5", {"epochs": 4, "learning_rate": 6e-5}),
         ]
     ],
+    # sweep 6 (news-base's config): soups. Each ingredient of a ``soup: k`` run trains in its own process
+    # (``_ingredient``), then one process per soup runs the trainer with ``soup: k`` on those fits
+    # (``_assemble``): the same weights as the sequential soup, in the wall time of one run.
+    "soup": [
+        *[(f"c3-i{i}", {"epochs": 3, "_ingredient": i}) for i in range(5)],
+        *[(f"c4-i{i}", {"epochs": 4, "patience": 6, "_ingredient": i}) for i in range(3)],
+        ("soup3-e3", {"epochs": 3, "soup": 3, "_assemble": ["c3-i0", "c3-i1", "c3-i2"]}),
+        ("soup5-e3", {"epochs": 3, "soup": 5, "_assemble": [f"c3-i{i}" for i in range(5)]}),
+        ("soup3-e4", {"epochs": 4, "patience": 6, "soup": 3, "_assemble": ["c4-i0", "c4-i1", "c4-i2"]}),
+    ],
 }
+
+
+def pack_base(folder: Path, out: Path, pieces: list[int]) -> None:
+    """Pack a float32 base encoder as float16 into pieces of the given sizes (MB) for the trip there.
+
+    Float16 halves it; the high bytes (sign, exponent) compress by ~28 % with zlib, the low bytes
+    not at all, so they travel apart: all-mpnet-base-v2 becomes 188 MB, three calls' worth.
+    """
+    import zlib
+
+    import numpy as np
+    from safetensors.torch import load_file, save_file
+
+    state = load_file(str(folder / "model.safetensors"))
+    floats = sorted(k for k, v in state.items() if v.is_floating_point())
+    flat = np.concatenate([state[k].half().reshape(-1).numpy() for k in floats]).view(np.uint8).reshape(-1, 2)
+    high = zlib.compress(flat[:, 1].tobytes(), 6)
+    blob = high + flat[:, 0].tobytes()
+    meta = {"floats": [[k, list(state[k].shape)] for k in floats], "high_bytes": len(high), "blob_bytes": len(blob)}
+    out.mkdir(parents=True, exist_ok=True)
+    small = out / "p0"
+    small.mkdir(exist_ok=True)
+    save_file({k: v for k, v in state.items() if not v.is_floating_point()}, str(small / "ints.safetensors"))
+    (small / "meta.json").write_text(json.dumps(meta))
+    shutil.copytree(folder, small / "files", ignore=shutil.ignore_patterns("model.safetensors"), dirs_exist_ok=True)
+    start = 0
+    for i, size in enumerate(pieces, 1):
+        (out / f"p{i}").mkdir(exist_ok=True)
+        end = len(blob) if i == len(pieces) else start + size * 1_000_000
+        (out / f"p{i}" / "blob").write_bytes(blob[start:end])
+        start = end
+    print({p.name: sum(f.stat().st_size for f in p.rglob("*") if f.is_file()) for p in sorted(out.iterdir())})
+
+
+def unpack_base(pieces: Path, target: Path) -> None:
+    """Rebuild the float32 base from ``pack_base``'s pieces (p0 ... pN, gathered in one folder)."""
+    import zlib
+
+    import numpy as np
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    meta = json.loads((pieces / "p0" / "meta.json").read_text())
+    blob = b"".join((pieces / f"p{i}" / "blob").read_bytes() for i in range(1, 100) if (pieces / f"p{i}").exists())
+    assert len(blob) == meta["blob_bytes"], f"pieces hold {len(blob)} bytes, expected {meta['blob_bytes']}"
+    high = np.frombuffer(zlib.decompress(blob[: meta["high_bytes"]]), np.uint8)
+    low = np.frombuffer(blob[meta["high_bytes"] :], np.uint8)
+    halves = torch.from_numpy(np.stack([low, high], 1).reshape(-1).view(np.float16).copy())
+    state, at = load_file(str(pieces / "p0" / "ints.safetensors")), 0
+    for key, shape in meta["floats"]:
+        n = int(np.prod(shape)) if shape else 1
+        state[key] = halves[at : at + n].reshape(shape).float()
+        at += n
+    shutil.copytree(pieces / "p0" / "files", target, dirs_exist_ok=True)
+    save_file(state, str(target / "model.safetensors"), metadata={"format": "pt"})
+    print("unpacked", target, len(state), "tensors")
 
 
 def prepare(config: str, cache: Path, teacher: str | None) -> None:
@@ -144,35 +210,87 @@ def run_one(config: str, cache: Path, name: str, overrides: dict, out_root: Path
             return stance, editorial
 
         trainer_module.distill.teacher_logits = cached
+    ingredient, assemble = overrides.pop("_ingredient", None), overrides.pop("_assemble", None)
+    if ingredient is not None:
+        _train_as_ingredient(trainer_module, ingredient, out_root / name / "fit.pt")
+    if assemble is not None:
+        _replay_fits(trainer_module, [out_root / n / "fit.pt" for n in assemble])
     cfg = TrainConfig.from_yaml(config)
     cfg.output_dir, cfg.progress = str(out_root / name), False
     for key, value in overrides.items():
         setattr(cfg, key, value)
+    if ingredient is not None:
+        cfg.soup = 1  # one ingredient per process
     m = trainer_module.Trainer(cfg).run()
     print(name, {k: round(r["macro_f1"], 4) for k, r in {**m["dev"], **m["report"]}.items()}, m["train_seconds"])
 
 
+def _train_as_ingredient(trainer_module, ingredient: int, save_to: Path) -> None:
+    """Make a ``soup: 1`` run train as ingredient ``ingredient`` of a ``soup: k`` run, and save its fit.
+
+    The trainer's soup gives every ingredient the network's initial weights (drawn with ``seed``) and
+    reseeds with ``seed + i`` before ingredient i > 0 trains; so does this, in a fresh process.
+    """
+    import random
+
+    import torch
+
+    fit = trainer_module.Trainer._fit
+
+    def as_ingredient(self, network, data, predictor, dev_ex, rng, device):
+        if ingredient:
+            trainer_module._seed_everything(self.cfg.seed + ingredient)
+            rng = random.Random(self.cfg.seed + ingredient)
+        out = fit(self, network, data, predictor, dev_ex, rng, device)
+        save_to.parent.mkdir(parents=True, exist_ok=True)
+        torch.save(out, save_to)
+        return out
+
+    trainer_module.Trainer._fit = as_ingredient
+
+
+def _replay_fits(trainer_module, fits: list[Path]) -> None:
+    """Make a ``soup: k`` run take its k fits from ingredient processes instead of training them."""
+    import torch
+
+    queue = list(fits)
+
+    def replay(self, network, data, predictor, dev_ex, rng, device):
+        return torch.load(queue.pop(0), weights_only=False)
+
+    trainer_module.Trainer._fit = replay
+
+
 def sweep(args) -> None:
     t0, todo, running = time.time(), list(GRIDS[args.grid]), {}
+    assemblies = {name for name, overrides in todo if "_assemble" in overrides}
     logs = args.work / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     while todo or running:
         for name, proc in list(running.items()):
             if proc.poll() is not None:
                 del running[name]
-            elif time.time() - t0 > args.kill_at:
+            elif time.time() - t0 > args.kill_at and name not in assemblies:
                 proc.kill()
                 del running[name]
                 print("killed", name, flush=True)
-        while todo and len(running) < args.parallel and time.time() - t0 < args.launch_until:
-            name, overrides = todo.pop(0)
+        launching = time.time() - t0 < args.launch_until
+        while todo and len(running) < args.parallel and (launching or todo[0][0] in assemblies):
+            ready = [t for t in todo if not set(t[1].get("_assemble", [])) & (set(running) | {n for n, _ in todo})]
+            if not ready:
+                break
+            name, overrides = ready[0]
+            todo.remove(ready[0])
+            if any(not (args.work / n / "fit.pt").exists() for n in overrides.get("_assemble", [])):
+                print("skip", name, "(an ingredient did not finish)", flush=True)
+                continue
             cmd = [sys.executable, __file__, "one", args.config, str(args.cache), name, json.dumps(overrides)]
             cmd.append(str(args.work))
             with open(logs / f"{name}.log", "w") as log:
                 running[name] = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
             print(f"{time.time() - t0:.0f}s start {name}", flush=True)
         if time.time() - t0 >= args.launch_until:
-            todo = []
+            todo = [t for t in todo if t[0] in assemblies]  # soups of what finished still assemble
         time.sleep(2)
     rows = []
     for folder in sorted(args.work.iterdir()):
@@ -188,8 +306,10 @@ def sweep(args) -> None:
         print(f"{name:12s} devmean {mean:.4f} {scores} best {best}/{steps}")
     out = args.out.resolve()
     subprocess.run(f"tar czf {out}/metrics.tgz */training_metrics.json */train.yaml logs", shell=True, cwd=args.work)
-    if rows:
-        subprocess.run(f"tar cf - {rows[0][1]} | split -b 15m - {out}/best.tar.", shell=True, cwd=args.work)
+    for rank, row in enumerate(rows[: args.bring_back]):
+        subprocess.run(
+            f"tar cf - --exclude fit.pt {row[1]} | split -b 15m - {out}/best{rank}.tar.", shell=True, cwd=args.work
+        )
     print("total", round(time.time() - t0), "s")
 
 
@@ -197,6 +317,10 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "one":  # a worker: config cache name overrides work
         _, _, config, cache, name, overrides, work = sys.argv
         return run_one(config, Path(cache), name, json.loads(overrides), Path(work))
+    if len(sys.argv) > 1 and sys.argv[1] == "pack-base":  # pack-base FOLDER OUT SIZE_MB [SIZE_MB ...]
+        return pack_base(Path(sys.argv[2]), Path(sys.argv[3]), [int(x) for x in sys.argv[4:]])
+    if len(sys.argv) > 1 and sys.argv[1] == "unpack-base":  # unpack-base PIECES TARGET
+        return unpack_base(Path(sys.argv[2]), Path(sys.argv[3]))
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="cmd", required=True)
     a = sub.add_parser("prepare")
@@ -212,6 +336,7 @@ def main() -> None:
     b.add_argument("--kill-at", type=float, default=400, help="seconds after which running variants are killed")
     b.add_argument("--work", type=Path, default=Path("/tmp/sweep"))
     b.add_argument("--out", type=Path, required=True)
+    b.add_argument("--bring-back", type=int, default=1, help="how many of the best folders to tar into --out")
     args = p.parse_args()
     if args.cmd == "prepare":
         prepare(args.config, args.cache, args.teacher)
