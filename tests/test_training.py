@@ -5,6 +5,7 @@ import pytest
 import stancekit
 from stancekit.errors import ConfigError
 from stancekit.training.config import TrainConfig
+from stancekit.training.trainer import recalibrate
 
 
 def test_yaml_round_trip_and_unknown_keys(tmp_path):
@@ -139,6 +140,13 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     an = stancekit.load(str(out))
     doc = an.analyze("Critics accused Senator Smith of lying. Smith met Jones in Ohio.")
     assert sum(len(s.stances) for s in doc.sentences) >= 2
+
+    # refitting the calibration in another mode rewrites the folder's config, train.yaml and metrics alike
+    refit = recalibrate(out, mode="temperature")
+    assert all(refit["calibration"][task]["bias"] is None for task in ("stance", "editorial"))
+    assert json.loads((out / "config.json").read_text())["biases"] == {}
+    assert TrainConfig.from_yaml(out / "train.yaml").calibration == "temperature"
+    assert json.loads((out / "training_metrics.json").read_text())["config"]["calibration"] == "temperature"
 
 
 @pytest.mark.slow

@@ -492,7 +492,11 @@ def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "
 
 
 def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "temperature+bias") -> dict:
-    """Refit a saved model's calibration on its dev sets (from its train.yaml) and rewrite config.json."""
+    """Refit a saved model's calibration on its dev sets (from its train.yaml) and rewrite config.json.
+
+    The folder's ``train.yaml`` and the config recorded in ``training_metrics.json`` take the new mode
+    too, so rerunning the folder's config reproduces the folder, calibration included.
+    """
     from stancekit.modeling.checkpoint import load_model, write_config
 
     folder = Path(folder)
@@ -510,6 +514,10 @@ def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "te
     metrics_path = folder / "training_metrics.json"
     metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
     metrics["calibration"] = result
+    cfg.calibration = mode
+    (folder / "train.yaml").write_text(cfg.to_yaml(), "utf-8")
+    if "config" in metrics:
+        metrics["config"]["calibration"] = mode
     metrics["dev"] = reports(dev_logits, model_cfg)
     metrics["report"] = reports(labelled_logits(predictor, report_ex), model_cfg)
     metrics_path.write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
