@@ -324,7 +324,7 @@ def to_markdown(r: dict) -> str:
         "",
         "## Calibration (expected calibration error, 10 bins)",
         "",
-        "| model | dataset | ECE before temperature | ECE after | accuracy |",
+        "| model | dataset | ECE before calibration | ECE after | accuracy |",
         "|---|---|---|---|---|",
     ]
     for model, m in r["models"].items():

@@ -74,8 +74,9 @@ LIMITS_NOTE = """\
 - BABE's `label_bias` marks lexical bias (loaded words) and its `label_opinion` the writer's opinion;
   both overlap with but are not the same as the CheckThat! notion of subjectivity, and one
   editorial head serves both datasets. Its BABE dev score is on `label_bias` (as published).
-- Scores are temperature-calibrated on the dev sets, so the dev numbers below are slightly
-  optimistic for calibration; the held-out test splits are scored independently.
+- Scores are calibrated on the dev sets (a temperature per head and, with `calibration:
+  temperature+bias`, class biases, which can move labels), so the dev numbers in this card are slightly
+  optimistic; the held-out test splits are scored independently.
 """
 
 
@@ -114,6 +115,10 @@ def _kept_words(training: dict) -> str:
         f"Best of {len(soup['ingredients'])} runs from one initialisation ({parts}); their weight average "
         f"scored {soup['mean']:.3f} on dev and was not kept"
     )
+
+
+def _named(labels: list[str], values: list[float]) -> str:
+    return ", ".join(f"{label} {v:+.3f}" for label, v in zip(labels, values, strict=True))
 
 
 def _device_words(training: dict) -> str:
@@ -205,7 +210,7 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
         "",
         f"From `{result['command']}` at commit `{result['commit']}` on {result['date']}.",
         "",
-        "| dataset | task | n | macro-F1 [95% CI] | accuracy | ECE before / after temperature |",
+        "| dataset | task | n | macro-F1 [95% CI] | accuracy | ECE before / after calibration |",
         "|---|---|---|---|---|---|",
     ]
     for name, rep in acc.items():
@@ -255,9 +260,14 @@ def write_card(folder: Path, result: dict, model_key: str) -> Path:
                 "The teacher saw the same training data only; dev and test sets were never distilled."
             )
         for task, v in c.items():
+            labels = cfg.stance_labels if task == "stance" else cfg.editorial_labels
+            bias = f", class biases ({_named(labels, v['bias'])})" if v.get("bias") is not None else ""
+            moved = ""
+            if "macro_f1_before" in v and v["macro_f1_after"] != v["macro_f1_before"]:
+                moved = f", dev macro-F1 {v['macro_f1_before']:.3f} -> {v['macro_f1_after']:.3f}"
             lines.append(
-                f"- {task}: temperature {v['temperature']:.3f}, dev ECE {v['ece_before']:.3f} -> "
-                f"{v['ece_after']:.3f} (n={v['n']})"
+                f"- {task}: temperature {v['temperature']:.3f}{bias}, dev ECE {v['ece_before']:.3f} -> "
+                f"{v['ece_after']:.3f}{moved} (n={v['n']}, the pooled dev sets)"
             )
         lines.append("")
     lines += [LICENSE_NOTE.format(babe_column=babe_column), LIMITS_NOTE]
