@@ -47,3 +47,27 @@ def test_model_specs_name_their_variant_and_variants_compare_with_float32():
     assert _float32_reference(models, models["a"]) is models["a-fp32"]
     assert _float32_reference(models, models["a-int8"]) is models["a-fp32"]
     assert _float32_reference(models, models["b"]) is None
+
+
+def test_results_name_the_commit_and_flag_uncommitted_code_or_models(tmp_path, monkeypatch):
+    """A model refit but not committed must not be credited to HEAD as if HEAD held it."""
+    import subprocess
+
+    from stancekit.evaluation.harness import _git_commit
+
+    def git(*args):
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "config.json").write_text("{}")
+    (tmp_path / "notes.md").write_text("x")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c")
+    monkeypatch.chdir(tmp_path)
+    head = _git_commit()
+    assert head and " " not in head  # clean: the bare short hash
+    (tmp_path / "notes.md").write_text("y")  # outside code and models: still clean
+    assert _git_commit() == head
+    (tmp_path / "models" / "config.json").write_text('{"t": 1}')
+    assert _git_commit() == f"{head} with uncommitted changes in stancekit/ or models/"

@@ -66,12 +66,21 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def _git_commit() -> str:
+    """HEAD's short hash, flagged when the code or the model folders differ from it.
+
+    Why: results name the commit they measured; a model refit but not yet committed would
+    otherwise be credited to a commit that does not hold it.
+    """
     try:
-        return subprocess.run(
+        head = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
+        ).stdout.strip()
+        changed = subprocess.run(
+            ["git", "status", "--porcelain", "--", "stancekit", "models"], capture_output=True, text=True, check=True
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
+    return f"{head} with uncommitted changes in stancekit/ or models/" if changed else head
 
 
 def _eval_sets(args) -> dict[str, tuple[str, list[dict]]]:
