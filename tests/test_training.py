@@ -141,8 +141,12 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     doc = an.analyze("Critics accused Senator Smith of lying. Smith met Jones in Ohio.")
     assert sum(len(s.stances) for s in doc.sentences) >= 2
 
-    # refitting the calibration in another mode rewrites the folder's config, train.yaml and metrics alike
-    refit = recalibrate(out, mode="temperature")
+    # refitting the calibration in another mode rewrites the folder's config, train.yaml and metrics alike;
+    # the data folder given for the refit is this machine's, and stays out of the folder's train.yaml
+    link = tmp_path / "data-here"
+    link.symlink_to(shared_data, target_is_directory=True)
+    refit = recalibrate(out, data_dir=str(link), mode="temperature")
+    assert TrainConfig.from_yaml(out / "train.yaml").data_dir == str(shared_data)
     assert all(refit["calibration"][task]["bias"] is None for task in ("stance", "editorial"))
     assert json.loads((out / "config.json").read_text())["biases"] == {}
     assert TrainConfig.from_yaml(out / "train.yaml").calibration == "temperature"

@@ -19,7 +19,7 @@ import math
 import random
 import time
 from collections import Counter, deque
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -501,12 +501,12 @@ def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "te
 
     folder = Path(folder)
     cfg = TrainConfig.from_yaml(folder / "train.yaml")
-    if data_dir is not None:
-        cfg.data_dir = data_dir
+    # where the data lies on this machine is a run option: it is not written back into the folder's config
+    run_cfg = replace(cfg, data_dir=data_dir) if data_dir is not None else cfg
     network, tokenizer, model_cfg = load_model(folder)
-    trainer = Trainer(cfg)
-    dev_ex = trainer._examples(_rows(cfg, cfg.dev_sets))
-    report_ex = trainer._examples(_rows(cfg, cfg.report_sets))
+    trainer = Trainer(run_cfg)
+    dev_ex = trainer._examples(_rows(run_cfg, cfg.dev_sets))
+    report_ex = trainer._examples(_rows(run_cfg, cfg.report_sets))
     predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
     dev_logits = labelled_logits(predictor, dev_ex)
     result = calibrate(dev_logits, model_cfg, mode)
