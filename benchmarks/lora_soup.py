@@ -1,0 +1,53 @@
+"""Average saved LoRA model folders in one of two ways, to ask why soups of LoRA runs lost (train-sweeps, sweep 6).
+
+- ``factors``: the plain weight average of every tensor, LoRA's A and B factors one by one (what the trainer's
+  ``soup: k`` does); the mean of products B_i A_i is not the product of the means.
+- ``merged``: the exact mean of the merged updates, held as one adapter of rank k*r:
+  B = [B_1 ... B_k] / k and A = [A_1; ...; A_k] give B A = mean_i B_i A_i; alpha scales with r, so the
+  LoRA scale alpha / r is unchanged. Other weights (heads, markers) are averaged as usual.
+
+The output folder keeps the first folder's tokenizer, train.yaml and calibration; refit the calibration
+(``stancekit calibrate OUT``) before scoring it with ``stancekit bench``.
+
+Usage: ``python benchmarks/lora_soup.py merged|factors OUT FOLDER FOLDER [...]``
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+
+
+def lora_soup(mode: str, out: Path, folders: list[Path]) -> None:
+    k = len(folders)
+    states = [load_file(str(f / "model.safetensors")) for f in folders]
+    averaged = {}
+    for key, first in states[0].items():
+        values = [s[key].float() for s in states]
+        if mode == "merged" and ".lora_A." in key:
+            averaged[key] = torch.cat(values, 0).to(first.dtype)
+        elif mode == "merged" and ".lora_B." in key:
+            averaged[key] = (torch.cat(values, 1) / k).to(first.dtype)
+        else:
+            averaged[key] = torch.stack(values).mean(0).to(first.dtype)
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(folders[0], out)
+    save_file(averaged, str(out / "model.safetensors"), metadata={"format": "pt"})
+    cfg = json.loads((out / "config.json").read_text())
+    if mode == "merged":
+        cfg["lora"]["r"] *= k
+        cfg["lora"]["alpha"] *= k
+    cfg["name"] = out.name
+    (out / "config.json").write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
+    print(out, mode, k, "folders,", (out / "model.safetensors").stat().st_size, "bytes")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 5 or sys.argv[1] not in ("merged", "factors"):
+        sys.exit(__doc__)
+    lora_soup(sys.argv[1], Path(sys.argv[2]), [Path(f) for f in sys.argv[3:]])
