@@ -229,18 +229,14 @@ def _train_as_ingredient(trainer_module, ingredient: int, save_to: Path) -> None
     """Make a ``soup: 1`` run train as ingredient ``ingredient`` of a ``soup: k`` run, and save its fit.
 
     The trainer's soup gives every ingredient the network's initial weights (drawn with ``seed``) and
-    reseeds with ``seed + i`` before ingredient i > 0 trains; so does this, in a fresh process.
+    the random state of ``ingredient_rng``; so does this, in a fresh process.
     """
-    import random
-
     import torch
 
     fit = trainer_module.Trainer._fit
 
     def as_ingredient(self, network, data, predictor, dev_ex, rng, device):
-        if ingredient:
-            trainer_module._seed_everything(self.cfg.seed + ingredient)
-            rng = random.Random(self.cfg.seed + ingredient)
+        rng = trainer_module.ingredient_rng(self.cfg.seed, ingredient)
         out = fit(self, network, data, predictor, dev_ex, rng, device)
         save_to.parent.mkdir(parents=True, exist_ok=True)
         torch.save(out, save_to)

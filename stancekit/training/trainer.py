@@ -184,8 +184,8 @@ class Trainer:
             if ingredient:
                 # the same initial weights (heads, adapters); another draw of batch order and dropout
                 network.load_state_dict({k: v.to(device) for k, v in init_state.items()})
-                _seed_everything(cfg.seed + ingredient)
-            fits.append(self._fit(network, data, predictor, dev_ex, random.Random(cfg.seed + ingredient), device))
+            rng = ingredient_rng(cfg.seed, ingredient)
+            fits.append(self._fit(network, data, predictor, dev_ex, rng, device))
         best, history, averaged, step = fits[0]
         soup = None
         if cfg.soup > 1:
@@ -351,6 +351,17 @@ class Trainer:
             averaged = _try_average(network, recent, predictor, dev_ex, best)
 
         return best, history, averaged, step
+
+
+def ingredient_rng(seed: int, ingredient: int) -> random.Random:
+    """The random state of soup ingredient ``ingredient``: reseeded with ``seed + i`` (i > 0), batch order too.
+
+    Ingredient 0 is the plain run of ``seed``; one rule, shared with the sweep tool that trains ingredients
+    in separate processes (``benchmarks/train_sweep.py``), so both give the same weights.
+    """
+    if ingredient:
+        _seed_everything(seed + ingredient)
+    return random.Random(seed + ingredient)
 
 
 def _cpu_state(network: torch.nn.Module) -> dict[str, torch.Tensor]:
