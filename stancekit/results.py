@@ -1,4 +1,6 @@
-"""Typed results: Document, Sentence, ActorStance, Actor.
+"""Typed results: Document, Sentence, ActorStance, Actor, Attribution, TokenWeight.
+
+The schema is written down in ``docs/schema.md`` (its version is ``SCHEMA_VERSION``).
 
 Plain dataclasses of strings, numbers, lists and dicts, so ``dataclasses.asdict`` gives JSON
 directly, and the flat row views (:meth:`Document.sentence_rows`, :meth:`Document.stance_rows`)
@@ -12,6 +14,41 @@ from dataclasses import asdict, dataclass, field
 
 from stancekit.labels import STANCE_LABELS
 
+#: Version of the results schema (``docs/schema.md``); recorded in every scored folder's manifest.
+SCHEMA_VERSION = 2
+#: What an actor can be. Places, products and events are never actors.
+ACTOR_KINDS = ("person", "country", "organization", "party", "group")
+HOLDER_KINDS = ("author", "source")
+
+
+@dataclass(slots=True)
+class TokenWeight:
+    """One word's contribution to a prediction (from ``explain()``): offsets into the document."""
+
+    token: str
+    start: int
+    end: int
+    weight: float
+
+
+@dataclass(slots=True)
+class Attribution:
+    """Who says what: a source, the cue that attributes, and the attributed content (document offsets).
+
+    ``source_start``/``source_end`` are -1 when the source was named in an earlier sentence (a quote
+    continued across sentences); ``cue_start``/``cue_end`` are -1 when there is no cue word.
+    """
+
+    source: str  # canonical actor name, or the source's own words ("officials")
+    source_actor: str | None
+    source_start: int
+    source_end: int
+    cue_start: int
+    cue_end: int
+    content_start: int
+    content_end: int
+    kind: str  # direct | reported | according_to | continued
+
 
 @dataclass(slots=True)
 class ActorStance:
@@ -24,6 +61,10 @@ class ActorStance:
     end: int
     label: str  # negative | neutral | positive
     scores: dict[str, float]  # calibrated probabilities per label
+    resolved: str = "name"  # name | alias | coreference | user
+    holder: str = "author"  # "author", or the source's canonical name / words
+    holder_kind: str = "author"  # author | source
+    attributions: list[TokenWeight] | None = None  # only from explain()
 
 
 @dataclass(slots=True)
@@ -35,6 +76,8 @@ class Sentence:
     editorial: bool
     editorial_score: float  # calibrated P(editorial)
     stances: list[ActorStance] = field(default_factory=list)
+    attributions: list[Attribution] = field(default_factory=list)
+    editorial_attributions: list[TokenWeight] | None = None  # only from explain()
 
 
 @dataclass(slots=True)
@@ -42,11 +85,12 @@ class Actor:
     """An actor resolved across the document, with how the document treats it overall."""
 
     name: str
-    kind: str  # person | country | organization | party | group | place | custom
+    kind: str  # one of ACTOR_KINDS
     mentions: int
     surfaces: list[str]
     counts: dict[str, int]  # mentions per stance label
     mean_score: float  # mean of P(positive) - P(negative) over mentions, in [-1, 1]
+    by_holder: dict[str, dict] = field(default_factory=dict)  # holder kind -> mentions, counts, mean_score
 
 
 @dataclass(slots=True)
@@ -55,6 +99,9 @@ class Document:
     sentences: list[Sentence]
     actors: list[Actor]
     model: str = ""
+    id: str | None = None
+    language: str | None = None
+    metadata: dict = field(default_factory=dict)
 
     @property
     def editorial_share(self) -> float:
@@ -93,6 +140,9 @@ class Document:
                 "mention": st.mention,
                 "start": st.start,
                 "end": st.end,
+                "resolved": st.resolved,
+                "holder": st.holder,
+                "holder_kind": st.holder_kind,
                 "label": st.label,
                 **{f"p_{lab}": st.scores[lab] for lab in STANCE_LABELS},
             }
@@ -101,14 +151,29 @@ class Document:
         ]
 
 
+def _tally(stances: list[ActorStance]) -> tuple[int, dict[str, int], float]:
+    counts = {lab: sum(st.label == lab for st in stances) for lab in STANCE_LABELS}
+    mean = sum(st.scores["positive"] - st.scores["negative"] for st in stances) / len(stances) if stances else 0.0
+    return len(stances), counts, round(mean, 6)
+
+
 def summarize_actors(names: list[tuple[str, str, list[str]]], stances: list[ActorStance]) -> list[Actor]:
-    """Per-actor counts and mean score from the stances of a document (actors in first-seen order)."""
+    """Per-actor counts and mean score from the stances of a document (actors in first-seen order).
+
+    Actors are keyed by (name, kind), so two actors that share a name keep their own counts.
+    """
+    by_actor: dict[tuple[str, str], list[ActorStance]] = {}
+    for st in stances:
+        by_actor.setdefault((st.actor, st.actor_kind), []).append(st)
     out = []
     for name, kind, surfaces in names:
-        mine = [st for st in stances if st.actor == name]
-        counts = {lab: sum(st.label == lab for st in mine) for lab in STANCE_LABELS}
-        mean = (sum(st.scores["positive"] - st.scores["negative"] for st in mine) / len(mine)) if mine else 0.0
-        out.append(Actor(name, kind, len(mine), list(surfaces), counts, round(mean, 6)))
+        mine = by_actor.get((name, kind), [])
+        n, counts, mean = _tally(mine)
+        split = {}
+        for hk in HOLDER_KINDS:
+            hn, hc, hm = _tally([st for st in mine if st.holder_kind == hk])
+            split[hk] = {"mentions": hn, "counts": hc, "mean_score": hm}
+        out.append(Actor(name, kind, n, list(surfaces), counts, mean, split))
     return out
 
 
@@ -140,6 +205,9 @@ def stance_schema():
             ("mention", pa.string()),
             ("start", pa.int64()),
             ("end", pa.int64()),
+            ("resolved", pa.string()),
+            ("holder", pa.string()),
+            ("holder_kind", pa.string()),
             ("label", pa.string()),
             *[(f"p_{lab}", pa.float32()) for lab in STANCE_LABELS],
         ]
