@@ -1,0 +1,185 @@
+"""stancekit's own article-stance data: (sentence, actor mention) pairs with stance and holder labels.
+
+The labels live in the package as dataset ids and character offsets (``articlestance.jsonl``); the
+sentences are read from the shared datasets' train splits at load time, so no text is copied here.
+Guidelines: ``docs/annotation/guidelines.md``; data card: ``docs/annotation/articlestance.md``.
+
+``python -m stancekit.data.articlestance items --out DIR`` writes the annotation batches (with text,
+for annotators only; never committed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import os
+import random
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from stancekit.data.paths import data_root
+from stancekit.errors import DataError
+
+LABELS_FILE = Path(__file__).with_name("articlestance.jsonl")
+SEED = 13
+#: Speech and cognition cues used only to over-sample attributed sentences for annotation.
+_CUES = re.compile(
+    r"[\"\u201c\u201d]|\b(said|says|told|according to|accus\w+|claim\w*|warn\w*|argu\w+|believ\w+|call\w* (?:on|for)|"
+    r"criticis\w+|criticiz\w+|prais\w+|blam\w+|denounc\w+|insist\w*|wrote|tweet\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def text_hash(text: str) -> str:
+    """Short content hash stored beside each id, so a changed source file is detected, not misread."""
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
+
+
+def source_sentences(data_dir: str | os.PathLike | None = None) -> Iterator[dict]:
+    """Sentences of the train splits this data may draw from: ``{sid, text, dataset, opinion}``.
+
+    Ids: ``checkthat:<sentence_id>``, ``babe:<row>`` (0-based data row of final_labels_SG2.csv, BABE
+    train split only), ``newsmtsc:<primary_gid>``.
+    """
+    root = data_root(data_dir)
+    with (root / "checkthat2025_subjectivity_en" / "train_en.tsv").open(encoding="utf-8", newline="") as fh:
+        for rec in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE):
+            yield {
+                "sid": "checkthat:" + rec["sentence_id"],
+                "text": rec["sentence"],
+                "dataset": "checkthat-train",
+                "opinion": rec["label"] == "SUBJ",
+            }
+    from stancekit.data.sources import load_rows
+
+    babe_train = {r["text"] for r in load_rows("babe-train", root)}
+    with (root / "babe" / "final_labels_SG2.csv").open(encoding="utf-8-sig", newline="") as fh:
+        for i, rec in enumerate(csv.DictReader(fh, delimiter=";")):
+            text = rec["text"].strip()
+            if text in babe_train:
+                opinion = rec["label_opinion"].strip() not in ("Entirely factual", "No agreement")
+                yield {"sid": f"babe:{i}", "text": text, "dataset": "babe-train", "opinion": opinion}
+    with (root / "newsmtsc" / "train.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            yield {
+                "sid": "newsmtsc:" + rec["primary_gid"],
+                "text": rec["sentence_normalized"],
+                "dataset": "newsmtsc-train",
+                "opinion": False,
+            }
+
+
+def sentence_texts(data_dir: str | os.PathLike | None = None) -> dict[str, str]:
+    return {s["sid"]: s["text"] for s in source_sentences(data_dir)}
+
+
+def load_pairs(split: str | None = None, data_dir: str | os.PathLike | None = None) -> list[dict]:
+    """Adjudicated pairs with their sentence text: ``{sid, split, text, start, end, actor, stance, holder...}``.
+
+    ``split`` is ``train``, ``dev`` or ``test`` (None: all). Raises DataError when a sentence is missing
+    or its text no longer matches the stored hash.
+    """
+    if not LABELS_FILE.is_file():
+        raise DataError("articlestance labels are not installed", path=str(LABELS_FILE))
+    texts = sentence_texts(data_dir)
+    out = []
+    with LABELS_FILE.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            rec = json.loads(line)
+            if split is not None and rec["split"] != split:
+                continue
+            text = texts.get(rec["sid"])
+            if text is None:
+                raise DataError(f"sentence {rec['sid']} not found in the shared data", path=str(LABELS_FILE), line=line_no)
+            if text_hash(text) != rec["hash"]:
+                raise DataError(f"sentence {rec['sid']} changed since annotation", path=str(LABELS_FILE), line=line_no)
+            for pair in rec["pairs"]:
+                out.append({"sid": rec["sid"], "split": rec["split"], "text": text, "opinion": rec["opinion"], **pair})
+    return out
+
+
+# ----------------------------------------------------------------------------- annotation batches
+def _candidates(texts: list[str]):
+    """Candidate mentions per sentence from the actor finder (annotators reject non-actors)."""
+    from stancekit.text.actors import ActorFinder
+    from stancekit.text.segmentation import Segmenter
+
+    segmenter, finder = Segmenter(), ActorFinder()
+    for text, seg in zip(texts, segmenter.segment_many(texts), strict=True):
+        actors, mentions = finder.find(text, seg.entities)
+        yield [(m.start, m.end, m.text, actors[m.actor].kind) for m in mentions]
+
+
+def make_items(out: Path, data_dir=None, *, target_pairs: int = 2100, batches: int = 4) -> dict:
+    """Choose sentences (multi-actor, non-person, opinion and attributed ones over-sampled) and write batches."""
+    rng = random.Random(SEED)
+    pool = list(source_sentences(data_dir))
+    pool = [s for s in pool if 40 <= len(s["text"]) <= 400]
+    rng.shuffle(pool)
+    # one sentence per NewsMTSC primary text (the file repeats sentences for several targets)
+    seen: set[str] = set()
+    pool = [s for s in pool if not (s["text"] in seen or seen.add(s["text"]))]
+    pool = pool[:6000]
+    cands = list(_candidates([s["text"] for s in pool]))
+
+    def weight(s, c) -> float:
+        if not c or len(c) > 6:
+            return 0.0
+        w = 1.0
+        w *= 2.5 if len(c) >= 2 else 1.0
+        w *= 2.0 if any(k != "person" for *_, k in c) else 1.0
+        w *= 4.0 if s["opinion"] else 1.0
+        w *= 1.8 if _CUES.search(s["text"]) else 1.0
+        w *= 0.5 if s["dataset"] == "newsmtsc-train" else 1.0
+        return w
+
+    scored = [(rng.random() ** (1.0 / w), s, c) for s, c in zip(pool, cands, strict=True) if (w := weight(s, c)) > 0]
+    scored.sort(key=lambda t: -t[0])  # weighted sampling without replacement (Efraimidis-Spirakis)
+    chosen, pairs = [], 0
+    for _, s, c in scored:
+        if pairs >= target_pairs:
+            break
+        chosen.append((s, c))
+        pairs += len(c)
+    rng.shuffle(chosen)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [(out / f"items-B{b + 1}.jsonl").open("w", encoding="utf-8") for b in range(batches)]
+    for i, (s, c) in enumerate(chosen):
+        item = {
+            "item": s["sid"],
+            "text": s["text"],
+            "mentions": [{"m": j + 1, "start": a, "end": b, "text": t} for j, (a, b, t, _) in enumerate(c)],
+        }
+        files[i % batches].write(json.dumps(item, ensure_ascii=False) + "\n")
+    for f in files:
+        f.close()
+    kinds = [k for _, c in chosen for *_, k in c]
+    return {
+        "sentences": len(chosen),
+        "pairs": pairs,
+        "multi_actor_share": sum(len(c) >= 2 for _, c in chosen) / len(chosen),
+        "non_person_share": sum(k != "person" for k in kinds) / len(kinds),
+        "opinion_share": sum(s["opinion"] for s, _ in chosen) / len(chosen),
+        "cue_share": sum(bool(_CUES.search(s["text"])) for s, _ in chosen) / len(chosen),
+        "by_dataset": {d: sum(s["dataset"] == d for s, _ in chosen) for d in sorted({s["dataset"] for s, _ in chosen})},
+    }
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m stancekit.data.articlestance")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("items", help="write annotation batches (with text; never commit them)")
+    p.add_argument("--out", type=Path, required=True, help="folder for items-B*.jsonl")
+    p.add_argument("--data-dir", default=None, help="shared data folder (default: STANCEKIT_DATA or ../shared/data)")
+    p.add_argument("--pairs", type=int, default=2100, help="target number of (sentence, mention) pairs (default 2100)")
+    p.add_argument("--batches", type=int, default=4, help="number of batches (default 4)")
+    args = ap.parse_args(argv)
+    print(json.dumps(make_items(args.out, args.data_dir, target_pairs=args.pairs, batches=args.batches), indent=1))
+
+
+if __name__ == "__main__":
+    main()
