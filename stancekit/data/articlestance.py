@@ -94,7 +94,9 @@ def load_pairs(split: str | None = None, data_dir: str | os.PathLike | None = No
                 continue
             text = texts.get(rec["sid"])
             if text is None:
-                raise DataError(f"sentence {rec['sid']} not found in the shared data", path=str(LABELS_FILE), line=line_no)
+                raise DataError(
+                    f"sentence {rec['sid']} not found in the shared data", path=str(LABELS_FILE), line=line_no
+                )
             if text_hash(text) != rec["hash"]:
                 raise DataError(f"sentence {rec['sid']} changed since annotation", path=str(LABELS_FILE), line=line_no)
             for pair in rec["pairs"]:
