@@ -52,11 +52,13 @@ class Analyzer:
         segment_ahead: str = "off",
         precision: str = "auto",
         quantized: bool = False,
+        attribution: bool = True,
     ) -> None:
         from stancekit.modeling.inference import Predictor
         from stancekit.modeling.precision import resolve_precision
         from stancekit.text.actors import ActorFinder
         from stancekit.text.aliases import AliasTable
+        from stancekit.text.attribution import AttributionFinder
         from stancekit.text.prefetch import SegmentAhead
         from stancekit.text.segmentation import DEFAULT_SPACY_MODEL, Segmenter
 
@@ -79,6 +81,8 @@ class Analyzer:
             raise InputError("aliases must be a mapping {name: {kind, aliases}} or a path to a JSON file")
         self.segmenter = Segmenter(nlp, spacy_model=spacy_model or DEFAULT_SPACY_MODEL)
         self.finder = ActorFinder(table)
+        # quotes and reported speech give each stance its holder (author or source); False skips the parser
+        self._attribution = AttributionFinder(spacy_model=spacy_model) if attribution else None
         # spaCy segments the next block of a large batch while the encoder scores this one
         self._ahead = SegmentAhead(self.segmenter, segment_ahead)
 
@@ -150,6 +154,7 @@ class Analyzer:
         for text, sentences, found, per_sentence, first in plans:
             out_sentences = []
             all_stances = []
+            attributions = self._attributions(text, sentences, per_sentence, found)
             for k, (sent, ms) in enumerate(zip(sentences, per_sentence, strict=True)):
                 probs = stance_p[first + k]
                 stances = []
@@ -166,14 +171,35 @@ class Analyzer:
                             {lab: round(float(v), 6) for lab, v in zip(labels, p, strict=True)},
                         )
                     )
+                if self._attribution is not None:
+                    self._assign_holders(text, sentences, per_sentence, found, k, stances, attributions)
                 score = float(editorial_p[first + k][ed_index])
                 out_sentences.append(
-                    Sentence(k, sent.text, sent.start, sent.end, score >= 0.5, round(score, 6), stances)
+                    Sentence(
+                        k, sent.text, sent.start, sent.end, score >= 0.5, round(score, 6), stances, attributions[k]
+                    )
                 )
                 all_stances.extend(stances)
             summary = summarize_actors([(a.name, a.kind, a.surfaces) for a in found], all_stances)
             docs.append(Document(text, out_sentences, summary, self.name))
         return docs
+
+    def _attributions(self, text, sentences, per_sentence, found) -> list[list]:
+        if self._attribution is None:
+            return [[] for _ in sentences]
+        from stancekit.text.attribution import MentionRef
+
+        refs = [
+            [MentionRef(m.start, m.end, found[m.actor].name, found[m.actor].kind) for m in ms] for ms in per_sentence
+        ]
+        return self._attribution.find(text, sentences, refs)
+
+    def _assign_holders(self, text, sentences, per_sentence, found, k, stances, attributions) -> None:
+        from stancekit.text.attribution import MentionRef
+
+        refs = [MentionRef(m.start, m.end, found[m.actor].name, found[m.actor].kind) for m in per_sentence[k]]
+        for st, (holder, kind) in zip(stances, self._attribution.holders(attributions[k], refs), strict=True):
+            st.holder, st.holder_kind = holder, kind
 
     # ----------------------------------------------------------------- sentences
     def predict_stance(self, items: Sequence[Mapping]) -> list[dict]:

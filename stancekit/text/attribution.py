@@ -1,0 +1,325 @@
+"""Who says what: direct quotes and reported speech, and the holder of each stance row.
+
+A stance toward an actor whose mention sits inside attributed content (a quote, or the clause of a
+speech or cognition verb such as "said that", "accused X of", "according to") is held by that
+content's source; every other stance, the speaker's own mention included, is the author's.
+
+Quotes are found by scanning quotation marks across the whole document (a quote may span sentences
+and be continued in the next paragraph); their speaker by cue patterns next to the quote. Reported
+speech needs syntax: spaCy's dependency parser runs only on sentences that hold a cue word or a
+quote mark, so the cost stays proportional to the sentences that can carry an attribution.
+Accuracy against the project's annotated holders: ``stancekit bench`` (``benchmarks/results/``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from stancekit.results import Attribution
+
+#: Speech and cognition verbs (lemmas) that attribute their clause to their subject.
+CUE_LEMMAS = frozenset(
+    """
+    say tell state declare claim argue warn accuse allege believe think insist add announce deny
+    admit suggest write tweet post criticize criticise praise blame welcome condemn denounce urge
+    note explain complain charge assert contend maintain predict fear hope acknowledge reply respond
+    reveal stress emphasize emphasise slam describe label dismiss reject applaud hail laud thank
+    lament question call brand decry fault credit commend congratulate ridicule mock attack vow
+    pledge promise testify recall counter concede caution lambaste rebuke scold chide
+    """.split()  # noqa: SIM905
+)
+#: Verbs whose direct object is the evaluated target ("X accused Y of ..."): the object is content.
+_OBJECT_CUES = frozenset(
+    """
+    accuse blame criticize criticise praise welcome condemn denounce slam describe label dismiss
+    reject applaud hail laud thank call brand decry fault credit commend congratulate ridicule mock
+    attack question lambaste rebuke scold chide charge
+    """.split()  # noqa: SIM905
+)
+_IRREGULAR = {"say": ("said", "says"), "tell": ("told",), "think": ("thought",), "write": ("wrote", "written")}
+
+
+def _forms(lemma: str) -> set[str]:
+    """Inflected forms of a regular verb (the parser pipeline runs without a lemmatizer, for speed)."""
+    forms = {lemma, *_IRREGULAR.get(lemma, ())}
+    if lemma.endswith("e"):
+        forms |= {lemma + "s", lemma + "d", lemma[:-1] + "ing"}
+    elif lemma.endswith("y") and lemma[-2] not in "aeiou":
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
+    else:
+        forms |= {lemma + "s", lemma + "es", lemma + "ed", lemma + "ing"}
+        if lemma[-1] in "tlmp" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+            forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
+    return forms
+
+
+#: Every form of a cue verb -> its lemma.
+CUE_FORMS = {f: lemma for lemma in CUE_LEMMAS for f in _forms(lemma)}
+_CUE_WORDS = re.compile(
+    r"[\"\u201c\u201d]|\baccording to\b|\b(?:"
+    + "|".join(sorted({w[:-1] if w.endswith("e") else w for w in CUE_LEMMAS}, key=len, reverse=True))
+    + r")\w*\b|\b(?:said|told|thought|wrote|says)\b",
+    re.IGNORECASE,
+)
+_PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
+#: Quote pairs: opening -> closing.
+_OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb"}
+_SAY_AFTER = re.compile(
+    r"^\s*[,\u2014-]?\s*(?:(?P<cue1>said|says|told|added|asked|wrote|insisted|warned|argued|explained|claimed|"
+    r"declared|continued|noted|replied|tweeted)\s+(?P<src1>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}|"
+    r"(?:the|a|an)\s+[\w\s'\u2019-]{2,60}?)(?=[\s,.;]|$)|(?P<src2>[A-Z][\w.'\u2019-]*(?:\s+[A-Za-z][\w.'\u2019-]*)"
+    r"{0,5}?|he|she|they|we|I)\s+(?P<cue2>said|says|told|added|asked|wrote|insisted|warned|argued|explained|"
+    r"claimed|declared|continued|noted|replied|tweeted)\b)"
+)
+_SAY_BEFORE = re.compile(
+    r"(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Za-z][\w.'\u2019-]*){0,5}?|he|she|they|we|I)\s+(?:\w+ly\s+)?"
+    r"(?P<cue>said|says|told [\w\s]{1,30}?|added|wrote|insisted|warned|argued|declared|stated|explained|tweeted|"
+    r"posted|claimed|replied)\s*(?:that\s*)?[:,]?\s*$"
+)
+
+
+@dataclass(slots=True)
+class MentionRef:
+    """An actor mention as the attribution step sees it (document offsets)."""
+
+    start: int
+    end: int
+    actor: str
+    kind: str
+
+
+class AttributionFinder:
+    """Finds attributions in a document and the holder of each mention's stance."""
+
+    def __init__(self, nlp=None, spacy_model: str | None = None) -> None:
+        self._nlp = nlp
+        self._spacy_model = spacy_model
+
+    @property
+    def nlp(self):
+        if self._nlp is None:
+            import spacy
+
+            from stancekit.text.segmentation import DEFAULT_SPACY_MODEL
+
+            # the parser needs only its tok2vec: no NER, tagger, lemmatizer or senter
+            self._nlp = spacy.load(
+                self._spacy_model or DEFAULT_SPACY_MODEL,
+                exclude=["ner", "lemmatizer", "senter", "attribute_ruler"],
+            )
+        return self._nlp
+
+    # ------------------------------------------------------------------ public
+    def find(self, text: str, sentences: Sequence, mentions: Sequence[Sequence[MentionRef]]) -> list[list[Attribution]]:
+        """Attributions per sentence (``sentences`` have start/end; ``mentions`` per sentence)."""
+        out: list[list[Attribution]] = [[] for _ in sentences]
+        flat = [m for ms in mentions for m in ms]
+        quotes = _quote_spans(text)
+        # sentences that may hold reported speech are parsed in one batch
+        to_parse = [
+            k for k, s in enumerate(sentences) if _CUE_WORDS.search(text[s.start : s.end]) and s.end - s.start < 2000
+        ]
+        docs = dict(
+            zip(to_parse, self.nlp.pipe([text[sentences[k].start : sentences[k].end] for k in to_parse]), strict=True)
+        )
+        prev: Attribution | None = None
+        prev_sentence = -10
+        for k, sent in enumerate(sentences):
+            attrs: list[Attribution] = []
+            inside = [q for q in quotes if q[0] < sent.end and q[1] > sent.start]
+            for qs, qe in inside:
+                a = self._quote_attribution(text, sent, qs, qe, flat, docs.get(k))
+                if a is None and prev is not None and prev.kind in ("direct", "continued") and k - prev_sentence <= 2:
+                    a = Attribution(prev.source, prev.source_actor, -1, -1, -1, -1, qs + 1, qe - 1, "continued")
+                if a is not None:
+                    a.content_start = max(a.content_start, sent.start)
+                    a.content_end = min(a.content_end, sent.end)
+                    if a.source_start >= 0 and a.source.lower() in _PRONOUNS and a.source_actor is None:
+                        a.source, a.source_actor = _resolve_pronoun(a, prev, k - prev_sentence, flat, sent)
+                    attrs.append(a)
+            if k in docs:
+                attrs.extend(self._reported(docs[k], sent.start, flat, attrs, prev, k - prev_sentence))
+            out[k] = attrs
+            if attrs:
+                prev, prev_sentence = attrs[-1], k
+        return out
+
+    def holders(self, attributions: Sequence[Attribution], mentions: Sequence[MentionRef]) -> list[tuple[str, str]]:
+        """(holder, holder_kind) per mention of one sentence: the innermost content that holds it."""
+        out = []
+        for m in mentions:
+            best = None
+            for a in attributions:
+                if a.content_start <= m.start and m.end <= a.content_end:
+                    if a.source_start <= m.start < a.source_end:
+                        continue  # the speaker's own mention is the author's
+                    if a.source_actor is not None and a.source_actor == m.actor:
+                        continue  # a speaker's own "I"/"we" inside its quote is not evaluated by itself
+                    if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
+                        best = a
+            out.append(("author", "author") if best is None else (best.source, "source"))
+        return out
+
+    # ------------------------------------------------------------------ quotes
+    def _quote_attribution(self, text, sent, qs, qe, mentions, doc) -> Attribution | None:
+        after = text[qe : sent.end]
+        m = _SAY_AFTER.match(after)
+        if m:
+            src, cue = ("src1", "cue1") if m.group("src1") else ("src2", "cue2")
+            ss, se = qe + m.start(src), qe + m.end(src)
+            cs, ce = qe + m.start(cue), qe + m.end(cue)
+            return _make(text, ss, se, cs, ce, qs + 1, qe - 1, "direct", mentions)
+        before = text[max(sent.start, qs - 200) : qs]
+        m = _SAY_BEFORE.search(before)
+        if m:
+            base = qs - len(before)
+            ss, se = base + m.start("src"), base + m.end("src")
+            cs, ce = base + m.start("cue"), base + m.end("cue")
+            return _make(text, ss, se, cs, ce, qs + 1, qe - 1, "direct", mentions)
+        if doc is not None:  # the cue sits elsewhere in the sentence ("X, who said '...', ...")
+            for tok in doc:
+                off = sent.start + tok.idx
+                if tok.lower_ in CUE_FORMS:
+                    if qs <= off < qe:
+                        continue
+                    subj = _subject(tok)
+                    if subj is not None:
+                        ss = sent.start + subj[0].idx
+                        se = sent.start + subj[-1].idx + len(subj[-1])
+                        if qs <= ss < qe:
+                            continue
+                        return _make(text, ss, se, off, off + len(tok), qs + 1, qe - 1, "direct", mentions)
+        return None
+
+    # ------------------------------------------------------------------ reported speech
+    def _reported(self, doc, base, mentions, quotes, prev, gap) -> list[Attribution]:
+        found = []
+        for tok in doc:
+            off = base + tok.idx
+            if any(q.content_start <= off < q.content_end for q in quotes):
+                continue  # inside a direct quote: that quote's speaker holds it
+            if tok.lower_ == "according" and tok.dep_ == "prep":
+                to = next((c for c in tok.children if c.lower_ == "to"), None)
+                pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+                if pobj is None:
+                    continue
+                src = list(pobj.subtree)
+                phrase = list(tok.subtree)
+                ss, se = base + src[0].idx, base + src[-1].idx + len(src[-1])
+                ps, pe = base + phrase[0].idx, base + phrase[-1].idx + len(phrase[-1])
+                # the content is the rest of the sentence
+                sent_start, sent_end = base, base + len(doc.text)
+                cs, ce = (pe, sent_end) if ps - sent_start < sent_end - pe else (sent_start, ps)
+                found.append(
+                    _make(
+                        doc.text,
+                        ss - base,
+                        se - base,
+                        ps - base,
+                        ps - base + 9,
+                        cs - base,
+                        ce - base,
+                        "according_to",
+                        mentions,
+                        base,
+                    )
+                )
+                continue
+            if tok.lower_ not in CUE_FORMS or any(q.cue_start == off for q in quotes):
+                continue  # not a cue, or the cue of a direct quote already found
+            subj = _subject(tok)
+            if subj is None:
+                continue
+            content = _content_tokens(tok, subj)
+            if not content:
+                continue
+            ss, se = subj[0].idx, subj[-1].idx + len(subj[-1])
+            cs, ce = content[0].idx, content[-1].idx + len(content[-1])
+            a = _make(doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base)
+            if a.source.lower() in _PRONOUNS and a.source_actor is None:
+                a.source, a.source_actor = _resolve_pronoun(a, prev, gap, mentions, None)
+            found.append(a)
+        return found
+
+
+# ---------------------------------------------------------------------- helpers
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation, marks included; short unattributed ones are filtered later."""
+    spans = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch in _OPEN and (ch != '"' or _opens(text, i)):
+            close = _OPEN[ch]
+            j = text.find(close, i + 1)
+            # a new paragraph that opens with a quote mark continues the quotation (no closing mark before it)
+            if j == -1:
+                break
+            spans.append((i, j + 1))
+            i = j + 1
+            continue
+        i += 1
+    # scare quotes: a few words, no sentence inside ("a 'coalition'")
+    return [
+        (s, e) for s, e in spans if len(text[s + 1 : e - 1].split()) > 3 or re.search(r"[.!?,]\W*$", text[s : e - 1])
+    ]
+
+
+def _opens(text: str, i: int) -> bool:
+    return i == 0 or not text[i - 1].isalnum()
+
+
+def _subject(tok):
+    for c in tok.children:
+        if c.dep_ == "nsubj":
+            return list(c.subtree)
+    for c in tok.children:  # passive: "X was accused by Y"
+        if c.dep_ == "agent":
+            pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
+            if pobj is not None:
+                return list(pobj.subtree)
+    if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:  # "X said ... and warned that"
+        return _subject(tok.head) if tok.dep_ == "conj" else None
+    return None
+
+
+def _content_tokens(tok, subj):
+    skip = {t.i for t in subj}
+    object_cue = CUE_FORMS.get(tok.lower_) in _OBJECT_CUES
+    keep = []
+    for c in tok.children:
+        if c.i in skip or c.dep_ in ("punct", "aux", "auxpass", "neg", "advmod", "cc", "conj", "agent", "mark"):
+            continue
+        clause = c.dep_ in ("ccomp", "xcomp", "advcl", "parataxis")
+        target = object_cue and c.dep_ in ("dobj", "prep", "attr", "oprd")
+        topic = c.dep_ == "prep" and c.lower_ in ("that", "about", "of", "on")
+        reported = c.dep_ == "dobj" and any(g.dep_ in ("ccomp", "relcl", "acl") for g in c.children)
+        if clause or target or topic or reported:
+            keep.extend(c.subtree)
+    keep.sort(key=lambda t: t.i)
+    return keep
+
+
+def _make(text, ss, se, cs, ce, ks, ke, kind, mentions, base: int = 0) -> Attribution:
+    words = text[ss:se].strip(" ,")
+    ss, se = ss + base, se + base
+    actor = _actor_in(ss, se, mentions)
+    return Attribution(actor or words, actor, ss, se, cs + base, ce + base, ks + base, ke + base, kind)
+
+
+def _actor_in(ss, se, mentions) -> str | None:
+    """The actor a source span names: a mention inside it (the head-most, i.e. the last one)."""
+    inside = [m for m in mentions if ss <= m.start and m.end <= se]
+    return inside[-1].actor if inside else None
+
+
+def _resolve_pronoun(a, prev, gap, mentions, sent) -> tuple[str, str | None]:
+    """A pronoun speaker is the previous speaker (within two sentences), else the nearest person before it."""
+    if prev is not None and gap <= 2 and prev.source_actor is not None:
+        return prev.source_actor, prev.source_actor
+    before = [m for m in mentions if m.end <= a.source_start and m.kind == "person"]
+    if before:
+        return before[-1].actor, before[-1].actor
+    return a.source, None
