@@ -26,6 +26,17 @@ def _read_input(path: str) -> str:
         raise StancekitError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
 
 
+def _holder_split(actor) -> str:
+    """' (author -0.40 x3, sources +0.10 x2)' when some of the actor's stances are held by sources."""
+    src = actor.by_holder.get("source", {})
+    if not src.get("mentions"):
+        return ""
+    aut = actor.by_holder["author"]
+    return (
+        f"  (author {aut['mean_score']:+.2f} x{aut['mentions']}, sources {src['mean_score']:+.2f} x{src['mentions']})"
+    )
+
+
 def print_document(doc, out=sys.stdout, width: int = 100) -> None:
     """A readable per-sentence table: E marks editorializing, then each actor and its label."""
     out.write(f"{'#':>3}  {'E?':<3} {'P(ed)':>5}  sentence / actor: stance\n")
@@ -38,7 +49,8 @@ def print_document(doc, out=sys.stdout, width: int = 100) -> None:
             out.write(" " * 16 + line + "\n")
         for st in s.stances:
             p = st.scores[st.label]
-            out.write(" " * 18 + f"{LABEL_MARK[st.label]} {st.actor} [{st.mention}]: {st.label} ({p:.2f})\n")
+            held = f" — held by {st.holder}" if st.holder_kind == "source" else ""
+            out.write(" " * 18 + f"{LABEL_MARK[st.label]} {st.actor} [{st.mention}]: {st.label} ({p:.2f}){held}\n")
     out.write("-" * width + "\n")
     out.write(f"editorial sentences: {sum(s.editorial for s in doc.sentences)}/{len(doc.sentences)}\n")
     if doc.actors:
@@ -47,7 +59,7 @@ def print_document(doc, out=sys.stdout, width: int = 100) -> None:
             c = a.counts
             out.write(
                 f"  {a.name} ({a.kind}) x{a.mentions}: {c['negative']}/{c['neutral']}/{c['positive']}"
-                f"  {a.mean_score:+.2f}\n"
+                f"  {a.mean_score:+.2f}{_holder_split(a)}\n"
             )
 
 

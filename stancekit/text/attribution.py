@@ -227,8 +227,8 @@ class AttributionFinder:
                     )
                 )
                 continue
-            if tok.lower_ not in CUE_FORMS or any(q.cue_start == off for q in quotes):
-                continue  # not a cue, or the cue of a direct quote already found
+            if tok.lower_ not in CUE_FORMS:
+                continue
             subj = _subject(tok)
             if subj is None:
                 continue
@@ -237,7 +237,9 @@ class AttributionFinder:
                 continue
             ss, se = subj[0].idx, subj[-1].idx + len(subj[-1])
             cs, ce = content[0].idx, content[-1].idx + len(content[-1])
-            a = _make(doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base)
+            if any(q.content_start <= base + cs and base + ce <= q.content_end + 1 for q in quotes):
+                continue  # the clause is the quote already attributed
+            a = _make(doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(subj))
             if a.source.lower() in _PRONOUNS and a.source_actor is None:
                 a.source, a.source_actor = _resolve_pronoun(a, prev, gap, mentions, None)
             found.append(a)
@@ -285,6 +287,13 @@ def _subject(tok):
     return None
 
 
+def _heads(subj) -> list[tuple[int, int]]:
+    """The head of a subject phrase and of its appositions ("Y's foreign minister, X"), sentence offsets."""
+    root = next(t for t in subj if t.head not in subj or t.head is t)
+    heads = [root] + [c for c in root.children if c.dep_ == "appos"]
+    return [(t.idx, t.idx + len(t)) for t in heads]
+
+
 def _content_tokens(tok, subj):
     skip = {t.i for t in subj}
     object_cue = CUE_FORMS.get(tok.lower_) in _OBJECT_CUES
@@ -302,17 +311,41 @@ def _content_tokens(tok, subj):
     return keep
 
 
-def _make(text, ss, se, cs, ce, ks, ke, kind, mentions, base: int = 0) -> Attribution:
-    words = text[ss:se].strip(" ,")
-    ss, se = ss + base, se + base
-    actor = _actor_in(ss, se, mentions)
-    return Attribution(actor or words, actor, ss, se, cs + base, ce + base, ks + base, ke + base, kind)
+def _make(text, ss, se, cs, ce, ks, ke, kind, mentions, base: int = 0, heads=None) -> Attribution:
+    """An Attribution in document offsets (``text`` starts at ``base``); ``heads`` are the source's head words."""
+    while se > ss and text[se - 1] in " ,":
+        se -= 1
+    words = text[ss:se]
+    if heads is None:  # an English noun phrase ends in its head: "A State Department spokesman"
+        last = words.rsplit(None, 1)[-1] if words.strip() else ""
+        heads = [(se - len(last), se)]
+    actor = _actor_in(text, ss + base, se + base, [(a + base, b + base) for a, b in heads], mentions, base)
+    return Attribution(actor or words, actor, ss + base, se + base, cs + base, ce + base, ks + base, ke + base, kind)
 
 
-def _actor_in(ss, se, mentions) -> str | None:
-    """The actor a source span names: a mention inside it (the head-most, i.e. the last one)."""
+_SPOKES = frozenset(
+    ["spokesperson", "spokesman", "spokeswoman", "spokespeople", "aide", "aides", "office", "representative"]
+)
+
+
+def _actor_in(text, ss, se, heads, mentions, base) -> str | None:
+    """The actor the source names: the mention holding its head word ("Senator X", "Y's minister, X"), or the
+    actor a spokesperson speaks for ("X's spokesperson", "a spokesperson for X"); None for plain words."""
     inside = [m for m in mentions if ss <= m.start and m.end <= se]
-    return inside[-1].actor if inside else None
+    for hs, he in heads:
+        for m in inside:
+            if m.start < he and hs < m.end:
+                return m.actor
+    for hs, he in heads:
+        if text[hs - base : he - base].lower() not in _SPOKES:
+            continue
+        for m in inside:
+            between = text[m.end - base : hs - base] if m.end <= hs else text[he - base : m.start - base]
+            if re.fullmatch(r"['’]s\s+(?:\w+\s+)?", between) or re.fullmatch(
+                r"\s+(?:for|of)\s+(?:the\s+)?(?:[A-Z][\w.]*\s+)?", between
+            ):
+                return m.actor
+    return None
 
 
 def _resolve_pronoun(a, prev, gap, mentions, sent) -> tuple[str, str | None]:
