@@ -1,0 +1,95 @@
+"""Who holds a stance: quotes, reported speech, 'according to', scare quotes (text written for these tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from stancekit.text.actors import ActorFinder
+from stancekit.text.attribution import AttributionFinder, MentionRef
+from stancekit.text.segmentation import Segmenter
+
+
+@pytest.fixture(scope="module")
+def tools():
+    return Segmenter(), ActorFinder(), AttributionFinder()
+
+
+def holders(tools, text: str) -> list[list[tuple[str, str, str]]]:
+    """Per sentence: (actor, holder, holder_kind) for every actor mention."""
+    seg, finder, attr = tools
+    s = seg.segment(text)
+    actors, ms = finder.find(text, s.entities)
+    per = [
+        [
+            MentionRef(m.start, m.end, actors[m.actor].name, actors[m.actor].kind)
+            for m in ms
+            if x.start <= m.start < x.end
+        ]
+        for x in s.sentences
+    ]
+    found = attr.find(text, s.sentences, per)
+    return [
+        [(m.actor, *h) for m, h in zip(mentions, attr.holders(a, mentions), strict=True)]
+        for mentions, a in zip(per, found, strict=True)
+    ]
+
+
+def test_accused_x_of_gives_the_accuser_as_holder(tools):
+    rows = holders(tools, "Senator Alma Rizzo accused the Velonian government of rigging the vote.")[0]
+    assert ("Alma Rizzo", "author", "author") in rows  # the speaker's own mention is the author's
+    target = [r for r in rows if r[0] != "Alma Rizzo"]
+    assert target and all(r[1:] == ("Alma Rizzo", "source") for r in target)
+
+
+def test_according_to_gives_the_source(tools):
+    rows = holders(tools, "According to Harwick Bank, Portugal has wrecked its own economy.")[0]
+    assert ("Portugal", "Harwick Bank", "source") in [(r[0], r[1], r[2]) for r in rows if r[0] != "Harwick Bank"]
+
+
+def test_multi_sentence_quote_keeps_its_speaker(tools):
+    text = (
+        "Mayor Dana Whitlock spoke for an hour. "
+        "“Brian Oduya has lied to this city for years,” Whitlock said. "
+        "“Oduya should resign. Nobody trusts Oduya any more.”"
+    )
+    per_sentence = holders(tools, text)
+    oduya = [r for rows in per_sentence for r in rows if r[0] == "Brian Oduya"]
+    assert len(oduya) == 3
+    assert all(r[1:] == ("Dana Whitlock", "source") for r in oduya)
+
+
+def test_quote_closed_by_he_said_takes_the_previous_speaker(tools):
+    text = (
+        "“The Norwegian plan is a fraud, and Norway knows it,” said Pavel Drummond. “Norway cannot be trusted with a single euro,” he said."
+    )
+    per_sentence = holders(tools, text)
+    norway = [r for rows in per_sentence for r in rows if r[0] == "Norway"]
+    assert len(norway) >= 2 and all(r[1:] == ("Pavel Drummond", "source") for r in norway)
+
+
+def test_scare_quotes_stay_with_the_author(tools):
+    rows = holders(tools, 'Premier Lotte Vance calls her cuts a "reform", but Vance is fooling nobody.')[0]
+    assert rows and all(r[1:] == ("author", "author") for r in rows)
+
+
+def test_unquoted_author_evaluation_is_the_authors(tools):
+    rows = holders(tools, "Norway is playing a reckless game with its neighbours.")[0]
+    assert rows == [("Norway", "author", "author")]
+
+
+def test_source_words_when_the_source_is_not_an_actor(tools):
+    rows = holders(tools, "Officials in the region said Velonia had broken every promise.")[0]
+    velonia = [r for r in rows if r[0] == "Velonia"]
+    assert velonia and velonia[0][2] == "source" and "Officials" in velonia[0][1]
+
+
+def test_analyze_fills_holders_and_attributions(tiny_analyzer):
+    doc = tiny_analyzer.analyze("Senator Alma Rizzo accused Governor Jones of lying. Jones is a disgrace.")
+    first, second = doc.sentences
+    assert first.attributions and first.attributions[0].source == "Alma Rizzo"
+    jones = [st for st in first.stances if st.actor.endswith("Jones")]
+    assert jones and jones[0].holder == "Alma Rizzo" and jones[0].holder_kind == "source"
+    assert all(st.holder_kind == "author" for st in second.stances)
+    actor = next(a for a in doc.actors if a.name.endswith("Jones"))
+    assert actor.by_holder["source"]["mentions"] == 1 and actor.by_holder["author"]["mentions"] == 1
+    assert '"holder_kind": "source"' in doc.to_json()
