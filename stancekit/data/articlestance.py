@@ -100,7 +100,18 @@ def load_pairs(split: str | None = None, data_dir: str | os.PathLike | None = No
             if text_hash(text) != rec["hash"]:
                 raise DataError(f"sentence {rec['sid']} changed since annotation", path=str(LABELS_FILE), line=line_no)
             for pair in rec["pairs"]:
-                out.append({"sid": rec["sid"], "split": rec["split"], "text": text, "opinion": rec["opinion"], **pair})
+                ss, se = pair.get("source_start", -1), pair.get("source_end", -1)
+                out.append(
+                    {
+                        "sid": rec["sid"],
+                        "split": rec["split"],
+                        "text": text,
+                        "opinion": rec["opinion"],
+                        "mention": text[pair["start"] : pair["end"]],
+                        "source": text[ss:se] if ss >= 0 else ("?" if pair.get("holder") == "source" else None),
+                        **pair,
+                    }
+                )
     return out
 
 
@@ -171,6 +182,151 @@ def make_items(out: Path, data_dir=None, *, target_pairs: int = 2100, batches: i
     }
 
 
+# ----------------------------------------------------------------------------- agreement and adjudication
+def read_pass(folder: Path) -> dict[str, list[dict]]:
+    """item id -> label entries, from every batch file of one annotation pass."""
+    out: dict[str, list[dict]] = {}
+    for path in sorted(folder.glob("B*.jsonl")):
+        out.update(read_pass_file(path))
+    return out
+
+
+def read_pass_file(path: Path) -> dict[str, list[dict]]:
+    """item id -> label entries of one labels file."""
+    out: dict[str, list[dict]] = {}
+    with path.open(encoding="utf-8") as fh:
+        for line_no, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise DataError(f"malformed JSON ({exc.msg})", path=str(path), line=line_no) from exc
+            out[rec["item"]] = rec["labels"]
+    return out
+
+
+def cohen_kappa(a: list, b: list) -> float:
+    """Cohen's kappa of two label lists (same items, same order)."""
+    from sklearn.metrics import cohen_kappa_score
+
+    return float(cohen_kappa_score(a, b)) if a else float("nan")
+
+
+def _norm(label: dict) -> dict:
+    actor = bool(label.get("actor"))
+    stance = label.get("stance") if actor else None
+    holder = label.get("holder") if stance in ("negative", "positive") else None
+    return {"actor": actor, "stance": stance, "holder": holder, "source": label.get("source") if holder else None}
+
+
+def agreement(items: list[dict], p1: dict, p2: dict) -> dict:
+    """Kappa for the actor flag, stance (pairs both call actors) and holder kind (pairs both call polar)."""
+    act1, act2, st1, st2, h1, h2 = [], [], [], [], [], []
+    for it in items:
+        if it["item"] not in p1 or it["item"] not in p2:
+            continue
+        for a, b in zip(p1[it["item"]], p2[it["item"]], strict=False):
+            a, b = _norm(a), _norm(b)
+            act1.append(a["actor"])
+            act2.append(b["actor"])
+            if a["actor"] and b["actor"]:
+                st1.append(a["stance"])
+                st2.append(b["stance"])
+                if a["holder"] and b["holder"]:
+                    h1.append(a["holder"])
+                    h2.append(b["holder"])
+    return {
+        "pairs": len(act1),
+        "actor_kappa": cohen_kappa(act1, act2),
+        "actor_agreement": sum(x == y for x, y in zip(act1, act2, strict=True)) / max(1, len(act1)),
+        "stance_pairs": len(st1),
+        "stance_kappa": cohen_kappa(st1, st2),
+        "stance_agreement": sum(x == y for x, y in zip(st1, st2, strict=True)) / max(1, len(st1)),
+        "holder_pairs": len(h1),
+        "holder_kappa": cohen_kappa(h1, h2),
+        "holder_agreement": sum(x == y for x, y in zip(h1, h2, strict=True)) / max(1, len(h1)),
+    }
+
+
+def _same(a: dict, b: dict) -> bool:
+    a, b = _norm(a), _norm(b)
+    return a["actor"] == b["actor"] and a["stance"] == b["stance"] and a["holder"] == b["holder"]
+
+
+def disagreements(items: list[dict], p1: dict, p2: dict) -> list[dict]:
+    """Items where the passes differ on any pair (actor flag, stance or holder kind), with both labels."""
+    out = []
+    for it in items:
+        a, b = p1.get(it["item"]), p2.get(it["item"])
+        if a is None or b is None:
+            continue
+        if len(a) != len(b) or not all(_same(x, y) for x, y in zip(a, b, strict=True)):
+            out.append({**it, "pass1": a, "pass2": b})
+    return out
+
+
+def _split_of(sid: str) -> str:
+    """Train/dev/test by sentence, from a hash of its id (70/15/15), so it never depends on the labels."""
+    h = int(hashlib.sha1(("articlestance:" + sid).encode()).hexdigest(), 16) % 100
+    return "train" if h < 70 else "dev" if h < 85 else "test"
+
+
+def _source_offsets(text: str, source: str | None) -> tuple[int, int]:
+    if not source or source.strip() == "?":
+        return -1, -1
+    i = text.lower().find(source.strip().lower())
+    return (i, i + len(source.strip())) if i >= 0 else (-1, -1)
+
+
+def build_labels(items: list[dict], p1: dict, p2: dict, adjudicated: dict, meta: dict[str, dict]) -> list[dict]:
+    """Final records (ids + offsets): agreed labels, else the adjudicated ones; items missing either are left out."""
+    records = []
+    for it in items:
+        a, b = p1.get(it["item"]), p2.get(it["item"])
+        if a is None or b is None or len(a) != len(it["mentions"]) or len(b) != len(it["mentions"]):
+            continue
+        final = adjudicated.get(it["item"])
+        if final is None:
+            if not all(_same(x, y) for x, y in zip(a, b, strict=True)):
+                continue  # disagreement not adjudicated: not used
+            final = a
+        pairs = []
+        for m, lab in zip(it["mentions"], final, strict=True):
+            n = _norm(lab)
+            ss, se = _source_offsets(it["text"], n["source"])
+            pair = {
+                "start": m["start"],
+                "end": m["end"],
+                "actor": n["actor"],
+                "stance": n["stance"],
+                "holder": n["holder"],
+            }
+            if n["holder"] == "source":
+                pair.update(source_start=ss, source_end=se)
+            pairs.append(pair)
+        sid = it["item"]
+        records.append(
+            {
+                "sid": sid,
+                "hash": text_hash(it["text"]),
+                "split": _split_of(sid),
+                "opinion": meta[sid]["opinion"],
+                "dataset": meta[sid]["dataset"],
+                "pairs": pairs,
+            }
+        )
+    return records
+
+
+def _read_items(folder: Path) -> list[dict]:
+    items = []
+    for path in sorted(folder.glob("items-B*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            items.extend(json.loads(line) for line in fh if line.strip())
+    return items
+
+
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(prog="python -m stancekit.data.articlestance")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -179,8 +335,48 @@ def main(argv=None) -> None:
     p.add_argument("--data-dir", default=None, help="shared data folder (default: STANCEKIT_DATA or ../shared/data)")
     p.add_argument("--pairs", type=int, default=2100, help="target number of (sentence, mention) pairs (default 2100)")
     p.add_argument("--batches", type=int, default=4, help="number of batches (default 4)")
+    q = sub.add_parser("agreement", help="kappa of the two passes and the items to adjudicate")
+    q.add_argument("folder", type=Path, help="folder with items-B*.jsonl, pass1/, pass2/")
+    r = sub.add_parser("build", help="write the final labels file from both passes and the adjudication")
+    r.add_argument("folder", type=Path, help="folder with items-B*.jsonl, pass1/, pass2/, adjudicated.jsonl")
+    r.add_argument("--data-dir", default=None, help="shared data folder")
+    r.add_argument(
+        "--out", type=Path, default=LABELS_FILE, help=f"labels file (default {LABELS_FILE.name} in the package)"
+    )
     args = ap.parse_args(argv)
-    print(json.dumps(make_items(args.out, args.data_dir, target_pairs=args.pairs, batches=args.batches), indent=1))
+    if args.cmd == "items":
+        print(json.dumps(make_items(args.out, args.data_dir, target_pairs=args.pairs, batches=args.batches), indent=1))
+        return
+    items = _read_items(args.folder)
+    p1, p2 = read_pass(args.folder / "pass1"), read_pass(args.folder / "pass2")
+    if args.cmd == "agreement":
+        report = agreement(items, p1, p2)
+        todo = disagreements(items, p1, p2)
+        with (args.folder / "to_adjudicate.jsonl").open("w", encoding="utf-8") as fh:
+            for d in todo:
+                fh.write(json.dumps(d, ensure_ascii=False) + "\n")
+        report["items_to_adjudicate"] = len(todo)
+        print(json.dumps(report, indent=1))
+        return
+    adjudicated = {}
+    adj_path = args.folder / "adjudicated.jsonl"
+    if adj_path.is_file():
+        adjudicated = read_pass_file(adj_path)
+    meta = {s["sid"]: s for s in source_sentences(args.data_dir)}
+    records = build_labels(items, p1, p2, adjudicated, meta)
+    with args.out.open("w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    pairs = [p for r in records for p in r["pairs"] if p["actor"]]
+    print(
+        json.dumps(
+            {
+                "sentences": len(records),
+                "actor_pairs": len(pairs),
+                "by_split": {sp: sum(r["split"] == sp for r in records) for sp in ("train", "dev", "test")},
+            }
+        )
+    )
 
 
 if __name__ == "__main__":
