@@ -115,6 +115,22 @@ def load_pairs(split: str | None = None, data_dir: str | os.PathLike | None = No
     return out
 
 
+def stance_rows(split: str, data_dir: str | os.PathLike | None = None) -> list[dict]:
+    """Actor pairs of a split in the stance task's row schema (``{text, start, end, label, source, group}``)."""
+    return [
+        {
+            "text": p["text"],
+            "start": p["start"],
+            "end": p["end"],
+            "label": p["stance"],
+            "source": f"articlestance-{split}",
+            "group": p["sid"],
+        }
+        for p in load_pairs(split, data_dir)
+        if p["actor"] and p["stance"] in ("negative", "neutral", "positive")
+    ]
+
+
 # ----------------------------------------------------------------------------- annotation batches
 def _candidates(texts: list[str]):
     """Candidate mentions per sentence from the actor finder (annotators reject non-actors)."""

@@ -9,6 +9,7 @@
 | checkthat-dev        | editorial | checkthat2025_subjectivity_en/dev_en.tsv          |
 | checkthat-dev-test   | editorial | checkthat2025_subjectivity_en/dev_test_en.tsv (2024 test: report, never tune) |
 | babe-train/babe-dev  | editorial | babe/final_labels_SG2.csv, stratified 80/20 split, seed 13 |
+| articlestance-{train,dev,test} | stance | stancekit/data/articlestance.jsonl: ids + offsets (test: never tune) |
 
 BABE's ``label_bias`` (lexical bias: loaded wording) is the default editorial mapping
 (Biased -> editorial); ``babe_labels="opinion"`` maps ``label_opinion`` instead (Entirely
@@ -40,6 +41,9 @@ _FILES = {
     "checkthat-dev-test": ("editorial", "checkthat2025_subjectivity_en/dev_test_en.tsv"),
     "babe-train": ("editorial", "babe/final_labels_SG2.csv"),
     "babe-dev": ("editorial", "babe/final_labels_SG2.csv"),
+    "articlestance-train": ("stance", ""),
+    "articlestance-dev": ("stance", ""),
+    "articlestance-test": ("stance", ""),
 }
 
 
@@ -57,6 +61,10 @@ def task_of(name: str) -> str:
 def load_rows(name: str, data_dir: str | os.PathLike | None = None, *, babe_labels: str = "bias") -> list[dict]:
     """The rows of a named dataset, as plain dicts in the task's schema."""
     task = task_of(name)
+    if name.startswith("articlestance-"):
+        from stancekit.data.articlestance import stance_rows
+
+        return stance_rows(name.removeprefix("articlestance-"), data_dir)
     path = data_root(data_dir) / _FILES[name][1]
     if name.startswith("babe-"):
         return _babe_split(path, name.removeprefix("babe-"), babe_labels)
