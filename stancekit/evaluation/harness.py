@@ -22,7 +22,7 @@ import numpy as np
 from stancekit.data.examples import build_examples
 from stancekit.data.sources import load_rows, named_datasets
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
-from stancekit.errors import InputError
+from stancekit.errors import DataError, InputError
 from stancekit.evaluation.baselines import PUBLISHED, baselines_for
 from stancekit.evaluation.evaluate import collect_logits
 from stancekit.evaluation.metrics import classification_report
@@ -33,9 +33,22 @@ from stancekit.modeling.calibration import reliability_bins, softmax
 README_BEGIN = "<!-- bench:begin -->"
 README_END = "<!-- bench:end -->"
 
-DEFAULT_DATASETS = ["newsmtsc-rw-dev", "newsmtsc-mt-dev", "checkthat-dev", "checkthat-dev-test", "babe-dev"]
+DEFAULT_DATASETS = [
+    "newsmtsc-rw-dev",
+    "newsmtsc-mt-dev",
+    "checkthat-dev",
+    "checkthat-dev-test",
+    "babe-dev",
+    "articlestance-dev",
+    "articlestance-test",
+]
 #: train split used by the baselines for each evaluation set
-BASELINE_TRAIN = {"newsmtsc": "newsmtsc-train", "checkthat": "checkthat-train", "babe": "babe-train"}
+BASELINE_TRAIN = {
+    "newsmtsc": "newsmtsc-train",
+    "checkthat": "checkthat-train",
+    "babe": "babe-train",
+    "articlestance": "articlestance-train",
+}
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -281,8 +294,46 @@ def run(args) -> dict:
             }
     if not args.no_baselines:
         result["baselines"] = evaluate_baselines(sets, args.data_dir, n_boot)
+    result["holders"] = evaluate_holder_sets(args.data_dir)
     result["seconds"] = round(time.time() - started, 1)
     return result
+
+
+def evaluate_holder_sets(data_dir) -> dict:
+    """Holder accuracy on the annotated article-stance dev and test splits (empty when not installed)."""
+    from stancekit.data.articlestance import load_pairs
+    from stancekit.evaluation.holders import evaluate_holders
+    from stancekit.text.attribution import AttributionFinder
+
+    finder = AttributionFinder()
+    out = {}
+    for split in ("dev", "test"):
+        try:
+            pairs = load_pairs(split, data_dir)
+        except DataError:
+            return {}
+        out[f"articlestance-{split}"] = evaluate_holders(pairs, finder)
+    return out
+
+
+def _holder_lines(r: dict) -> list[str]:
+    if not r.get("holders"):
+        return []
+    lines = [
+        "",
+        "## Stance holders (author vs quoted/reported source; non-neutral annotated pairs)",
+        "",
+        "| set | pairs (sentences) | holder kind: stancekit | always author | source name: stancekit | always author |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, h in r["holders"].items():
+        b = h["baseline_always_author"]
+        lines.append(
+            f"| {name} | {h['pairs']} ({h['sentences']}) | **{h['holder_kind_accuracy']:.3f}** | "
+            f"{b['holder_kind_accuracy']:.3f} | **{h['source_name_accuracy']:.3f}** (n={h['source_pairs']}) | "
+            f"{b['source_name_accuracy']:.3f} |"
+        )
+    return lines
 
 
 def to_markdown(r: dict) -> str:
@@ -329,6 +380,7 @@ def to_markdown(r: dict) -> str:
             f"| {p['dataset']} | {p['system']} | {p['macro_f1']:.3f} | {p['split']} | {p['citation']} |"
             for p in r["published"]
         ]
+    lines += _holder_lines(r)
     lines += [
         "",
         "## Calibration (expected calibration error, 10 bins)",
