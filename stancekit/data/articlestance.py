@@ -144,7 +144,13 @@ def _candidates(texts: list[str]):
 
 
 def make_items(out: Path, data_dir=None, *, target_pairs: int = 2100, batches: int = 4) -> dict:
-    """Choose sentences (multi-actor, non-person, opinion and attributed ones over-sampled) and write batches."""
+    """Choose sentences (multi-actor, non-person, opinion and attributed ones over-sampled) and write batches.
+
+    Sentences already in ``out``'s batches are skipped and new batches are numbered after them, so a
+    second round adds items without touching the first."""
+    existing = sorted(out.glob("items-B*.jsonl")) if out.is_dir() else []
+    taken = {json.loads(line)["item"] for f in existing for line in f.open(encoding="utf-8") if line.strip()}
+    first = len(existing)
     rng = random.Random(SEED)
     pool = list(source_sentences(data_dir))
     pool = [s for s in pool if 40 <= len(s["text"]) <= 400]
@@ -167,6 +173,7 @@ def make_items(out: Path, data_dir=None, *, target_pairs: int = 2100, batches: i
         return w
 
     scored = [(rng.random() ** (1.0 / w), s, c) for s, c in zip(pool, cands, strict=True) if (w := weight(s, c)) > 0]
+    scored = [t for t in scored if t[1]["sid"] not in taken]
     scored.sort(key=lambda t: -t[0])  # weighted sampling without replacement (Efraimidis-Spirakis)
     chosen, pairs = [], 0
     for _, s, c in scored:
@@ -176,7 +183,7 @@ def make_items(out: Path, data_dir=None, *, target_pairs: int = 2100, batches: i
         pairs += len(c)
     rng.shuffle(chosen)
     out.mkdir(parents=True, exist_ok=True)
-    files = [(out / f"items-B{b + 1}.jsonl").open("w", encoding="utf-8") for b in range(batches)]
+    files = [(out / f"items-B{first + b + 1}.jsonl").open("w", encoding="utf-8") for b in range(batches)]
     for i, (s, c) in enumerate(chosen):
         item = {
             "item": s["sid"],

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-_DROP = frozenset("the a an of 's".split())
+_DROP = frozenset(["the", "a", "an", "of", "'s"])
 
 
 def _tokens(s: str) -> set[str]:
@@ -49,8 +49,11 @@ def predict_holders(pairs: list[dict], finder=None) -> list[tuple[str, str]]:
 
 def evaluate_holders(pairs: list[dict], finder=None) -> dict:
     """Holder-kind accuracy, source-name accuracy (on gold-source pairs), with the always-author baseline."""
-    gold = [p for p in pairs if p.get("actor") and p.get("stance") in ("negative", "positive") and p.get("holder")]
-    pred = predict_holders(gold, finder)
+    actors = [p for p in pairs if p.get("actor")]  # every actor mention is visible to attribution (speakers too)
+    predicted = predict_holders(actors, finder)
+    keep = [i for i, p in enumerate(actors) if p.get("stance") in ("negative", "positive") and p.get("holder")]
+    gold = [actors[i] for i in keep]
+    pred = [predicted[i] for i in keep]
     kind_ok = sum(h[1] == g["holder"] for h, g in zip(pred, gold, strict=True))
     sources = [(h, g) for h, g in zip(pred, gold, strict=True) if g["holder"] == "source"]
     name_ok = sum(h[1] == "source" and source_matches(h[0], g.get("source") or "") for h, g in sources)

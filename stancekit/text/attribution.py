@@ -27,17 +27,12 @@ CUE_LEMMAS = frozenset(
     note explain complain charge assert contend maintain predict fear hope acknowledge reply respond
     reveal stress emphasize emphasise slam describe label dismiss reject applaud hail laud thank
     lament question call brand decry fault credit commend congratulate ridicule mock attack vow
-    pledge promise testify recall counter concede caution lambaste rebuke scold chide
+    pledge promise testify recall counter concede caution lambaste rebuke scold chide report imply blast
+    muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend
     """.split()  # noqa: SIM905
 )
-#: Verbs whose direct object is the evaluated target ("X accused Y of ..."): the object is content.
-_OBJECT_CUES = frozenset(
-    """
-    accuse blame criticize criticise praise welcome condemn denounce slam describe label dismiss
-    reject applaud hail laud thank call brand decry fault credit commend congratulate ridicule mock
-    attack question lambaste rebuke scold chide charge
-    """.split()  # noqa: SIM905
-)
+#: The holder of a quotation whose speaker the text does not name.
+UNNAMED_SOURCE = "unnamed source"
 _IRREGULAR = {"say": ("said", "says"), "tell": ("told",), "think": ("thought",), "write": ("wrote", "written")}
 
 
@@ -66,17 +61,22 @@ _CUE_WORDS = re.compile(
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
 #: Quote pairs: opening -> closing.
 _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb"}
-_SAY_AFTER = re.compile(
-    r"^\s*[,\u2014-]?\s*(?:(?P<cue1>said|says|told|added|asked|wrote|insisted|warned|argued|explained|claimed|"
-    r"declared|continued|noted|replied|tweeted)\s+(?P<src1>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,3}|"
-    r"(?:the|a|an)\s+[\w\s'\u2019-]{2,60}?)(?=[\s,.;]|$)|(?P<src2>[A-Z][\w.'\u2019-]*(?:\s+[A-Za-z][\w.'\u2019-]*)"
-    r"{0,5}?|he|she|they|we|I)\s+(?P<cue2>said|says|told|added|asked|wrote|insisted|warned|argued|explained|"
-    r"claimed|declared|continued|noted|replied|tweeted)\b)"
+#: Speech verbs that tag a direct quote ("...," X said / X said: "...").
+_SAY = (
+    r"said|says|told|added|asked|wrote|writes|insisted|warned|argued|explained|claimed|declared|continued|noted|"
+    r"replied|tweeted|posted|stated|reads|read|concluded|recalled|offered|admitted|quipped|responded|remarked"
 )
+_NAME = r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,5}"
+_SAY_AFTER = re.compile(
+    rf"^\s*[,\u2014-]?\s*(?:(?P<cue1>{_SAY})\s+(?P<src1>{_NAME}|(?:the|a|an)\s+[\w\s'\u2019-]{{2,60}}?)(?=[\s,.;]|$)|"
+    rf"(?P<src2>(?:the|a|an\s+)?{_NAME}|the\s+[\w\s'\u2019-]{{2,40}}?|he|she|they|we|I)\s+(?P<cue2>{_SAY})\b)"
+)
+_SPEAKER_COLON = re.compile(r"(?:^|[.;]\s+|^\W*)(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019()-]*){0,5})\s*:\s*$")
+#: Sources that are the writer: an attribution to "I" or "we" outside quotes is the author's own voice.
+_FIRST_PERSON = frozenset(["i", "we", "me", "us"])
 _SAY_BEFORE = re.compile(
-    r"(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Za-z][\w.'\u2019-]*){0,5}?|he|she|they|we|I)\s+(?:\w+ly\s+)?"
-    r"(?P<cue>said|says|told [\w\s]{1,30}?|added|wrote|insisted|warned|argued|declared|stated|explained|tweeted|"
-    r"posted|claimed|replied)\s*(?:that\s*)?[:,]?\s*$"
+    rf"(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Za-z][\w.'\u2019-]*){{0,5}}?|he|she|they|we|I)\s+(?:\w+ly\s+)?"
+    rf"(?P<cue>{_SAY}|told [\w\s]{{1,30}}?)\s*(?:that\s*|this\s*|(?:in|on) [\w\s]{{1,30}}?)?[:,]?\s*$"
 )
 
 
@@ -133,6 +133,8 @@ class AttributionFinder:
                 a = self._quote_attribution(text, sent, qs, qe, flat, docs.get(k))
                 if a is None and prev is not None and prev.kind in ("direct", "continued") and k - prev_sentence <= 2:
                     a = Attribution(prev.source, prev.source_actor, -1, -1, -1, -1, qs + 1, qe - 1, "continued")
+                elif a is None:  # someone's words, but whose is not said here
+                    a = Attribution(UNNAMED_SOURCE, None, -1, -1, -1, -1, qs + 1, qe - 1, "direct")
                 if a is not None:
                     a.content_start = max(a.content_start, sent.start)
                     a.content_end = min(a.content_end, sent.end)
@@ -141,7 +143,7 @@ class AttributionFinder:
                     attrs.append(a)
             if k in docs:
                 attrs.extend(self._reported(docs[k], sent.start, flat, attrs, prev, k - prev_sentence))
-            out[k] = attrs
+            out[k] = [a for a in attrs if a.source.lower() not in _FIRST_PERSON]
             if attrs:
                 prev, prev_sentence = attrs[-1], k
         return out
@@ -178,6 +180,11 @@ class AttributionFinder:
             ss, se = base + m.start("src"), base + m.end("src")
             cs, ce = base + m.start("cue"), base + m.end("cue")
             return _make(text, ss, se, cs, ce, qs + 1, qe - 1, "direct", mentions)
+        m = _SPEAKER_COLON.search(before)
+        if m:  # "Press Secretary X: “...”"
+            base = qs - len(before)
+            ss, se = base + m.start("src"), base + m.end("src")
+            return _make(text, ss, se, -1, -1, qs + 1, qe - 1, "direct", mentions)
         if doc is not None:  # the cue sits elsewhere in the sentence ("X, who said '...', ...")
             for tok in doc:
                 off = sent.start + tok.idx
@@ -241,29 +248,40 @@ class AttributionFinder:
                 continue  # the clause is the quote already attributed
             a = _make(doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(subj))
             if a.source.lower() in _PRONOUNS and a.source_actor is None:
-                a.source, a.source_actor = _resolve_pronoun(a, prev, gap, mentions, None)
+                earlier = [q for q in (*quotes, *found) if q.source_actor is not None]
+                a.source, a.source_actor = _resolve_pronoun(
+                    a, earlier[-1] if earlier else prev, 0 if earlier else gap, mentions, None
+                )
             found.append(a)
         return found
 
 
 # ---------------------------------------------------------------------- helpers
 def _quote_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each quotation, marks included; short unattributed ones are filtered later."""
+    """(start, end) of each quotation, marks included. A quotation left open runs to the end of its
+    paragraph; a closing curly mark with no opening one closes a quotation begun before the paragraph
+    (a quote continued across paragraphs, or an excerpt). Scare quotes (a few words, no clause) are dropped."""
     spans = []
     i, n = 0, len(text)
+    para = 0
     while i < n:
         ch = text[i]
-        if ch in _OPEN and (ch != '"' or _opens(text, i)):
-            close = _OPEN[ch]
-            j = text.find(close, i + 1)
-            # a new paragraph that opens with a quote mark continues the quotation (no closing mark before it)
+        if ch == "\n" and text[i + 1 : i + 2] == "\n":
+            para = i + 2
+        if ch == "\u201d":  # closing mark with no opening one in this paragraph
+            spans.append((para, i + 1))
+        elif ch in _OPEN and (ch != '"' or _opens(text, i)):
+            end_para = text.find("\n\n", i)
+            end_para = n if end_para == -1 else end_para
+            j = text.find(_OPEN[ch], i + 1, end_para)
             if j == -1:
-                break
+                spans.append((i, end_para))
+                i = end_para
+                continue
             spans.append((i, j + 1))
             i = j + 1
             continue
         i += 1
-    # scare quotes: a few words, no sentence inside ("a 'coalition'")
     return [
         (s, e) for s, e in spans if len(text[s + 1 : e - 1].split()) > 3 or re.search(r"[.!?,]\W*$", text[s : e - 1])
     ]
@@ -273,18 +291,26 @@ def _opens(text: str, i: int) -> bool:
     return i == 0 or not text[i - 1].isalnum()
 
 
-def _subject(tok):
+def _subject(tok, depth: int = 0):
+    """The subject phrase of a cue verb: its nsubj, a passive's agent, a relative clause's antecedent
+    ("X, who said ..."), or, for a participle or conjoined verb without one, its head verb's subject."""
     for c in tok.children:
         if c.dep_ == "nsubj":
+            if c.lower_ in _RELATIVE and tok.dep_ == "relcl":
+                antecedent = [t for t in tok.head.subtree if t.i < c.i]
+                return antecedent or None
             return list(c.subtree)
     for c in tok.children:  # passive: "X was accused by Y"
         if c.dep_ == "agent":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return list(pobj.subtree)
-    if tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:  # "X said ... and warned that"
-        return _subject(tok.head) if tok.dep_ == "conj" else None
+    if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:  # "X said ... and warned"
+        return _subject(tok.head, depth + 1)
     return None
+
+
+_RELATIVE = frozenset(["who", "that", "which"])
 
 
 def _heads(subj) -> list[tuple[int, int]]:
@@ -295,20 +321,38 @@ def _heads(subj) -> list[tuple[int, int]]:
 
 
 def _content_tokens(tok, subj):
+    """What the cue verb attributes: its clauses, objects and complements (not its subject, auxiliaries,
+    time adverbs or conjoined verbs, which carry their own attribution)."""
     skip = {t.i for t in subj}
-    object_cue = CUE_FORMS.get(tok.lower_) in _OBJECT_CUES
     keep = []
     for c in tok.children:
-        if c.i in skip or c.dep_ in ("punct", "aux", "auxpass", "neg", "advmod", "cc", "conj", "agent", "mark"):
+        if c.i in skip or c.dep_ in _NOT_CONTENT:
             continue
-        clause = c.dep_ in ("ccomp", "xcomp", "advcl", "parataxis")
-        target = object_cue and c.dep_ in ("dobj", "prep", "attr", "oprd")
-        topic = c.dep_ == "prep" and c.lower_ in ("that", "about", "of", "on")
-        reported = c.dep_ == "dobj" and any(g.dep_ in ("ccomp", "relcl", "acl") for g in c.children)
-        if clause or target or topic or reported:
-            keep.extend(c.subtree)
+        keep.extend(t for t in c.subtree if t.i not in skip)
     keep.sort(key=lambda t: t.i)
     return keep
+
+
+_NOT_CONTENT = frozenset(
+    [
+        "nsubj",
+        "nsubjpass",
+        "punct",
+        "aux",
+        "auxpass",
+        "neg",
+        "advmod",
+        "npadvmod",
+        "cc",
+        "conj",
+        "agent",
+        "mark",
+        "prt",
+        "det",
+        "relcl",
+        "appos",
+    ]
+)
 
 
 def _make(text, ss, se, cs, ce, ks, ke, kind, mentions, base: int = 0, heads=None) -> Attribution:
@@ -333,7 +377,7 @@ def _actor_in(text, ss, se, heads, mentions, base) -> str | None:
     actor a spokesperson speaks for ("X's spokesperson", "a spokesperson for X"); None for plain words."""
     inside = [m for m in mentions if ss <= m.start and m.end <= se]
     for hs, he in heads:
-        for m in inside:
+        for m in mentions:  # a name the source span cuts short still names its actor
             if m.start < he and hs < m.end:
                 return m.actor
     for hs, he in heads:
