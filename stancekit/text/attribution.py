@@ -28,7 +28,8 @@ CUE_LEMMAS = frozenset(
     reveal stress emphasize emphasise slam describe label dismiss reject applaud hail laud thank
     lament question call brand decry fault credit commend congratulate ridicule mock attack vow
     pledge promise testify recall counter concede caution lambaste rebuke scold chide report imply blast
-    muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend
+    muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
+    honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     """.split()  # noqa: SIM905
 )
 #: The holder of a quotation whose speaker the text does not name.
@@ -60,7 +61,7 @@ _CUE_WORDS = re.compile(
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
 #: Quote pairs: opening -> closing.
-_OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb"}
+_OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
 #: Speech verbs that tag a direct quote ("...," X said / X said: "...").
 _SAY = (
     r"said|says|told|added|asked|wrote|writes|insisted|warned|argued|explained|claimed|declared|continued|noted|"
@@ -72,8 +73,8 @@ _SAY_AFTER = re.compile(
     rf"(?P<src2>(?:the|a|an\s+)?{_NAME}|the\s+[\w\s'\u2019-]{{2,40}}?|he|she|they|we|I)\s+(?P<cue2>{_SAY})\b)"
 )
 _SPEAKER_COLON = re.compile(r"(?:^|[.;]\s+|^\W*)(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019()-]*){0,5})\s*:\s*$")
-#: Sources that are the writer: an attribution to "I" or "we" outside quotes is the author's own voice.
-_FIRST_PERSON = frozenset(["i", "we", "me", "us"])
+#: Not sources: the writer ("I", "we": the author's own voice), the reader ("you"), nobody, an expletive "it".
+_FIRST_PERSON = frozenset(["i", "we", "me", "us", "you", "it", "no one", "nobody", "this", "that"])
 _SAY_BEFORE = re.compile(
     rf"(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Za-z][\w.'\u2019-]*){{0,5}}?|he|she|they|we|I)\s+(?:\w+ly\s+)?"
     rf"(?P<cue>{_SAY}|told [\w\s]{{1,30}}?)\s*(?:that\s*|this\s*|(?:in|on) [\w\s]{{1,30}}?)?[:,]?\s*$"
@@ -207,6 +208,10 @@ class AttributionFinder:
             off = base + tok.idx
             if any(q.content_start <= off < q.content_end for q in quotes):
                 continue  # inside a direct quote: that quote's speaker holds it
+            unnamed = self._unnamed(tok, base, mentions)
+            if unnamed is not None:
+                found.append(unnamed)
+                continue
             if tok.lower_ == "according" and tok.dep_ == "prep":
                 to = next((c for c in tok.children if c.lower_ == "to"), None)
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
@@ -254,6 +259,85 @@ class AttributionFinder:
                 )
             found.append(a)
         return found
+
+    @staticmethod
+    def _unnamed(tok, base, mentions) -> Attribution | None:
+        """Evaluations reported without a speaker in the clause: "X is accused of", "X faced criticism (from Y)".
+
+        The evaluated subject is content; the source is the "from" phrase when there is one, else unnamed."""
+        verb = None
+        if tok.lower_ in CUE_FORMS and CUE_FORMS[tok.lower_] in _PASSIVE_CUES:
+            if any(c.dep_ == "nsubjpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children):
+                verb = tok
+        elif tok.lower_ in _NOUN_CUES and tok.dep_ in ("dobj", "pobj", "attr") and tok.head.lower_ in _NOUN_CUE_VERBS:
+            verb = tok.head
+        if verb is None:
+            return None
+        source = next(
+            (g for c in (*tok.children, *verb.children) if c.lower_ == "from" for g in c.children if g.dep_ == "pobj"),  # noqa: E501
+            None,
+        )
+        skip = set(source.subtree) if source is not None else set()
+        tokens = [t for t in verb.subtree if t not in skip]
+        cs, ce = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+        if source is None:
+            return Attribution(
+                UNNAMED_SOURCE,
+                None,
+                -1,
+                -1,
+                tok.idx + base,
+                tok.idx + len(tok) + base,
+                cs + base,
+                ce + base,
+                "reported",
+            )
+        src = list(source.subtree)
+        ss, se = src[0].idx, src[-1].idx + len(src[-1])
+        return _make(tok.doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(src))
+
+
+#: Cue verbs whose agentless passive reports someone's evaluation ("is accused of", "was widely criticized").
+_PASSIVE_CUES = frozenset(
+    [
+        "accuse",
+        "allege",
+        "criticize",
+        "criticise",
+        "condemn",
+        "blame",
+        "denounce",
+        "slam",
+        "praise",
+        "hail",
+        "call",
+        "brand",
+        "describe",
+        "label",
+    ]
+)
+#: Nouns that carry an evaluation from others ("faced criticism from", "came under fire", "drew praise").
+_NOUN_CUES = frozenset(
+    ["criticism", "fire", "backlash", "outrage", "condemnation", "accusations", "allegations", "praise", "scrutiny"]
+)
+_NOUN_CUE_VERBS = frozenset(
+    [
+        "faced",
+        "faces",
+        "face",
+        "facing",
+        "came",
+        "come",
+        "comes",
+        "under",
+        "drew",
+        "draws",
+        "drawn",
+        "sparked",
+        "received",
+        "receives",
+    ]
+)
 
 
 # ---------------------------------------------------------------------- helpers
@@ -322,9 +406,16 @@ def _heads(subj) -> list[tuple[int, int]]:
 
 def _content_tokens(tok, subj):
     """What the cue verb attributes: its clauses, objects and complements (not its subject, auxiliaries,
-    time adverbs or conjoined verbs, which carry their own attribution)."""
+    time adverbs or conjoined verbs, which carry their own attribution). A passive with an agent ("X was
+    mocked by Y") attributes its grammatical subject too, also when a conjoined verb shares it."""
     skip = {t.i for t in subj}
     keep = []
+    if any(c.dep_ == "agent" for c in tok.children):
+        patient = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        if patient is None and tok.dep_ == "conj":
+            patient = next((c for c in tok.head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if patient is not None:
+            keep.extend(patient.subtree)
     for c in tok.children:
         if c.i in skip or c.dep_ in _NOT_CONTENT:
             continue
