@@ -342,6 +342,33 @@ def build_labels(items: list[dict], p1: dict, p2: dict, adjudicated: dict, meta:
     return records
 
 
+def write_audit(path: Path, items: list[dict], p1: dict, p2: dict, adjudicated: dict) -> None:
+    """Both passes and the adjudicated labels per mention, as ids + offsets (no text, no notes), so the
+    agreement figures can be recomputed from the repository."""
+
+    def compact(label: dict | None) -> list | None:
+        if label is None:
+            return None
+        n = _norm(label)
+        return [n["actor"], n["stance"], n["holder"]]
+
+    with path.open("w", encoding="utf-8") as fh:
+        for it in items:
+            a, b, c = p1.get(it["item"]), p2.get(it["item"]), adjudicated.get(it["item"])
+            rows = []
+            for j, m in enumerate(it["mentions"]):
+                rows.append(
+                    {
+                        "start": m["start"],
+                        "end": m["end"],
+                        "pass1": compact(a[j] if a and j < len(a) else None),
+                        "pass2": compact(b[j] if b and j < len(b) else None),
+                        "adjudicated": compact(c[j] if c and j < len(c) else None),
+                    }
+                )
+            fh.write(json.dumps({"sid": it["item"], "hash": text_hash(it["text"]), "mentions": rows}) + "\n")
+
+
 def _read_items(folder: Path) -> list[dict]:
     items = []
     for path in sorted(folder.glob("items-B*.jsonl")):
@@ -365,6 +392,9 @@ def main(argv=None) -> None:
     r.add_argument("--data-dir", default=None, help="shared data folder")
     r.add_argument(
         "--out", type=Path, default=LABELS_FILE, help=f"labels file (default {LABELS_FILE.name} in the package)"
+    )
+    r.add_argument(
+        "--audit", type=Path, default=None, help="also write both passes and the adjudication (ids + offsets)"
     )
     args = ap.parse_args(argv)
     if args.cmd == "items":
@@ -390,6 +420,8 @@ def main(argv=None) -> None:
     with args.out.open("w", encoding="utf-8") as fh:
         for rec in records:
             fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    if args.audit is not None:
+        write_audit(args.audit, items, p1, p2, adjudicated)
     pairs = [p for r in records for p in r["pairs"] if p["actor"]]
     print(
         json.dumps(

@@ -51,6 +51,9 @@ class TrainConfig:
     teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
     distill_weight: float = 1.0
     distill_temperature: float = 2.0
+    # training sets whose gold stance labels are learnt without the teacher's soft targets (the teacher
+    # was not trained on them); their unlabelled mentions and editorial flags still get soft targets
+    gold_over_teacher: list[str] = field(default_factory=list)
     calibrate: bool = True
     calibration: str = "temperature+bias"  # or "temperature"
     save_dtype: str = "float16"

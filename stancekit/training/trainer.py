@@ -166,7 +166,11 @@ class Trainer:
             st_labels.append(labs)
             ed_labels.append(ed)
             if soft_ed is not None:
-                st_soft.append(soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS)))
+                rows = soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS))
+                if ex.source in cfg.gold_over_teacher:  # gold stance labels stand alone: no soft target there
+                    rows = rows.copy()
+                    rows[[lab != IGNORE for lab in labs]] = np.nan
+                st_soft.append(rows)
                 ed_soft.append(soft_ed[it.source])
         st_counts = Counter(lab for labs in st_labels for lab in labs if lab != IGNORE)
         ed_counts = Counter(lab for lab in ed_labels if lab != IGNORE)
@@ -284,8 +288,10 @@ class Trainer:
                     t_st = torch.from_numpy(np.concatenate([st_soft[i] for i in batch_idx])).to(device)
                     t_ed = torch.from_numpy(np.stack([ed_soft[i] for i in batch_idx])).to(device)
                     t = cfg.distill_temperature
+                    has = ~torch.isnan(t_st).any(-1)  # rows whose soft target was withheld (gold_over_teacher)
                     loss = loss + cfg.distill_weight * (
-                        distill.soft_loss(st, t_st, t) + cfg.editorial_loss_weight * distill.soft_loss(ed, t_ed, t)
+                        distill.soft_loss(st[has], t_st[has], t)
+                        + cfg.editorial_loss_weight * distill.soft_loss(ed, t_ed, t)
                     )
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
