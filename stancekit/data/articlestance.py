@@ -77,28 +77,29 @@ def sentence_texts(data_dir: str | os.PathLike | None = None) -> dict[str, str]:
     return {s["sid"]: s["text"] for s in source_sentences(data_dir)}
 
 
-def load_pairs(split: str | None = None, data_dir: str | os.PathLike | None = None) -> list[dict]:
+def load_pairs(
+    split: str | None = None, data_dir: str | os.PathLike | None = None, *, labels: str | os.PathLike | None = None
+) -> list[dict]:
     """Adjudicated pairs with their sentence text: ``{sid, split, text, start, end, actor, stance, holder...}``.
 
     ``split`` is ``train``, ``dev`` or ``test`` (None: all). Raises DataError when a sentence is missing
     or its text no longer matches the stored hash.
     """
-    if not LABELS_FILE.is_file():
-        raise DataError("articlestance labels are not installed", path=str(LABELS_FILE))
+    path = Path(labels) if labels is not None else LABELS_FILE
+    if not path.is_file():
+        raise DataError("articlestance labels not found", path=str(path))
     texts = sentence_texts(data_dir)
     out = []
-    with LABELS_FILE.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         for line_no, line in enumerate(fh, 1):
             rec = json.loads(line)
             if split is not None and rec["split"] != split:
                 continue
             text = texts.get(rec["sid"])
             if text is None:
-                raise DataError(
-                    f"sentence {rec['sid']} not found in the shared data", path=str(LABELS_FILE), line=line_no
-                )
+                raise DataError(f"sentence {rec['sid']} not found in the shared data", path=str(path), line=line_no)
             if text_hash(text) != rec["hash"]:
-                raise DataError(f"sentence {rec['sid']} changed since annotation", path=str(LABELS_FILE), line=line_no)
+                raise DataError(f"sentence {rec['sid']} changed since annotation", path=str(path), line=line_no)
             for pair in rec["pairs"]:
                 ss, se = pair.get("source_start", -1), pair.get("source_end", -1)
                 out.append(
@@ -143,7 +144,9 @@ def _candidates(texts: list[str]):
         yield [(m.start, m.end, m.text, actors[m.actor].kind) for m in mentions]
 
 
-def make_items(out: Path, data_dir=None, *, target_pairs: int = 2100, batches: int = 4) -> dict:
+def make_items(
+    out: Path, data_dir=None, *, target_pairs: int = 2100, batches: int = 4, opinion_only: bool = False
+) -> dict:
     """Choose sentences (multi-actor, non-person, opinion and attributed ones over-sampled) and write batches.
 
     Sentences already in ``out``'s batches are skipped and new batches are numbered after them, so a
@@ -153,7 +156,7 @@ def make_items(out: Path, data_dir=None, *, target_pairs: int = 2100, batches: i
     first = len(existing)
     rng = random.Random(SEED)
     pool = list(source_sentences(data_dir))
-    pool = [s for s in pool if 40 <= len(s["text"]) <= 400]
+    pool = [s for s in pool if 40 <= len(s["text"]) <= 400 and (s["opinion"] or not opinion_only)]
     rng.shuffle(pool)
     # one sentence per NewsMTSC primary text (the file repeats sentences for several targets)
     seen: set[str] = set()
@@ -385,6 +388,7 @@ def main(argv=None) -> None:
     p.add_argument("--data-dir", default=None, help="shared data folder (default: STANCEKIT_DATA or ../shared/data)")
     p.add_argument("--pairs", type=int, default=2100, help="target number of (sentence, mention) pairs (default 2100)")
     p.add_argument("--batches", type=int, default=4, help="number of batches (default 4)")
+    p.add_argument("--opinion-only", action="store_true", help="draw only opinion sentences (default: all)")
     q = sub.add_parser("agreement", help="kappa of the two passes and the items to adjudicate")
     q.add_argument("folder", type=Path, help="folder with items-B*.jsonl, pass1/, pass2/")
     r = sub.add_parser("build", help="write the final labels file from both passes and the adjudication")
@@ -398,7 +402,18 @@ def main(argv=None) -> None:
     )
     args = ap.parse_args(argv)
     if args.cmd == "items":
-        print(json.dumps(make_items(args.out, args.data_dir, target_pairs=args.pairs, batches=args.batches), indent=1))
+        print(
+            json.dumps(
+                make_items(
+                    args.out,
+                    args.data_dir,
+                    target_pairs=args.pairs,
+                    batches=args.batches,
+                    opinion_only=args.opinion_only,
+                ),
+                indent=1,
+            )
+        )
         return
     items = _read_items(args.folder)
     p1, p2 = read_pass(args.folder / "pass1"), read_pass(args.folder / "pass2")
