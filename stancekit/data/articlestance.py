@@ -427,9 +427,8 @@ def main(argv=None) -> None:
         print(json.dumps(report, indent=1))
         return
     adjudicated = {}
-    adj_path = args.folder / "adjudicated.jsonl"
-    if adj_path.is_file():
-        adjudicated = read_pass_file(adj_path)
+    for adj_path in sorted(args.folder.glob("adjudicated*.jsonl")):  # one file per adjudication round
+        adjudicated.update(read_pass_file(adj_path))
     meta = {s["sid"]: s for s in source_sentences(args.data_dir)}
     records = build_labels(items, p1, p2, adjudicated, meta)
     with args.out.open("w", encoding="utf-8") as fh:
