@@ -83,12 +83,14 @@ def to_displacy(doc: Document) -> dict:
     """
     import re
 
+    cuts = sorted({x for s in doc.sentences for st in s.stances for x in (st.start, st.end)})
     tokens, starts = [], []
-    for m in re.finditer(r"\S+", doc.text):
-        # split punctuation off words so mentions line up with tokens
-        for piece in re.finditer(r"\w+(?:['\u2019\-]\w+)*|[^\w\s]", m.group()):
-            tokens.append(piece.group())
-            starts.append(m.start() + piece.start())
+    for m in re.finditer(r"\w+(?:['\u2019\-]\w+)*|[^\w\s]", doc.text):
+        # words and punctuation, also cut at every mention edge so mentions line up with tokens
+        edges = [m.start(), *(c for c in cuts if m.start() < c < m.end()), m.end()]
+        for a, b in zip(edges, edges[1:], strict=False):
+            tokens.append(doc.text[a:b])
+            starts.append(a)
     ends = [s + len(t) for s, t in zip(starts, tokens, strict=True)]
     spans = []
     for sent in doc.sentences:
