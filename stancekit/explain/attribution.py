@@ -95,10 +95,17 @@ def sentence_explanations(
     *,
     method: str = "integrated-gradients",
     n_steps: int = 32,
+    targets: str = "both",
 ) -> list[SentenceExplanation]:
-    """Attributions for sentences with their mention spans (offsets into each sentence)."""
+    """Attributions for sentences with their mention spans (offsets into each sentence).
+
+    ``targets`` (``"both"``, ``"editorial"`` or ``"stances"``) skips the work for the other kind
+    (integrated gradients only; its lists are left empty).
+    """
     if method not in METHODS:
         raise InputError(f"method must be one of {', '.join(METHODS)}; got {method!r}")
+    if targets not in ("both", "editorial", "stances"):
+        raise InputError(f"targets must be 'both', 'editorial' or 'stances'; got {targets!r}")
     if not isinstance(n_steps, int) or n_steps < 2:
         raise InputError(f"n_steps must be an integer >= 2, got {n_steps!r}")
     if not texts:
@@ -111,7 +118,7 @@ def sentence_explanations(
         return _occlusion(predictor, texts, spans, ed_classes, st_classes, editorial_p, stance_p)
     if getattr(analyzer, "quantized", False):
         raise InputError("integrated gradients need a float model: load it without quantize=True, or use occlusion")
-    return _integrated_gradients(predictor, texts, spans, ed_classes, st_classes, n_steps)
+    return _integrated_gradients(predictor, texts, spans, ed_classes, st_classes, n_steps, targets)
 
 
 def explain_documents(analyzer, docs: Sequence[Document], **kwargs) -> list[Document]:
@@ -184,7 +191,9 @@ def _content_positions(item, ids: list[int]) -> list[int | None]:
     return out
 
 
-def _integrated_gradients(predictor, texts, spans, ed_classes, st_classes, n_steps) -> list[SentenceExplanation]:
+def _integrated_gradients(
+    predictor, texts, spans, ed_classes, st_classes, n_steps, targets="both"
+) -> list[SentenceExplanation]:
     try:
         from captum.attr import LayerIntegratedGradients
     except ImportError as exc:  # pragma: no cover - captum is in the dev extra
@@ -199,9 +208,11 @@ def _integrated_gradients(predictor, texts, spans, ed_classes, st_classes, n_ste
     items = predictor.encode(texts, spans)
     rows: list[_Row] = []
     for k, it in enumerate(items):
-        if it.weight > 0:
+        if it.weight > 0 and targets != "stances":
             rows.append(_Row(it.source, k, None, 0, 0, ed_classes[it.source]))
         for m, (s, e) in zip(it.mention_ids, it.markers, strict=True):
+            if targets == "editorial":
+                break
             rows.append(_Row(it.source, k, m, s, e, st_classes[it.source][m]))
 
     def forward(input_ids, attention_mask, marker_types, is_stance, starts, ends, target):

@@ -145,12 +145,12 @@ def corpus_body(s: CorpusSummary, *, title: str | None = None) -> str:
     when = f"over <b>{esc(s.date_column)}</b> by month" if s.date_column else "(no date column: one period)"
     meta = f"{s.documents} documents, {s.sentences} sentences, {s.stances} actor stances"
     if s.model:
-        meta += f"; model {esc(s.model)}"
+        meta += f"; model {esc(s.model.replace(chr(92), '/').rstrip('/').rsplit('/', 1)[-1])}"
     return (
         f'<div class="sk"><h1>{esc(title)}</h1><p class="meta">{meta}</p>{_caps(s)}'
         f"<h2>Mean stance by {esc(s.group_by or 'group')} and actor</h2>"
         f'<p class="note">Cell: mean P(positive) &minus; P(negative) over mentions, blue positive, orange negative, '
-        f"with its 95% interval as a bar; from {esc(s.cells_from)}. Click a cell for example sentences.</p>"
+        f"with its 95% interval as a bar. Source: {esc(s.cells_from)}. Click a cell for example sentences.</p>"
         f"{_heatmap(s, anchors)}"
         f'<h2>Editorial share of sentences</h2><p class="note">{grouping}, {when}.</p>{_editorial(s)}'
         f"<h2>Top actors</h2>{_top_actors(s, anchors)}"

@@ -185,7 +185,7 @@ def summarize(
 
     cells, cells_from = _cells_from_groups_table(folder, group_by, holder_kind, groups, heat_actors)
     if cells is None:
-        cells_from = "computed here from the stances table (95% interval: bootstrap over documents)"
+        cells_from = "computed here from the stances table (interval: bootstrap over documents)"
         cells = {}
         rng = np.random.default_rng(0)
         sub = stances[stances["_group"].isin(groups) & stances["actor"].isin(heat_actors)]
@@ -265,7 +265,7 @@ def _cells_from_groups_table(folder, group_by, holder_kind, groups, actors):
                 int(r.get("mentions", 0) or 0),
                 int(r.get("documents", 0) or 0),
             )
-    return cells, "the scored folder's groups table (95% interval: bootstrap over documents)"
+    return cells, "the scored folder's groups table"
 
 
 def _examples(folder: Path, stances, actors: list[str]) -> dict[str, list[dict]]:
