@@ -62,7 +62,7 @@ def cmd_analyze(args) -> int:
     for i, path in enumerate(args.files):
         text = _read_input(path)
         if args.explain:
-            doc = an.explain(text, actors or None, use_ner=not args.no_ner, method=args.explain)
+            doc = an.explain(text, actors or None, use_ner=not args.no_ner, method=args.explain_method)
         else:
             doc = an.analyze(text, actors or None, use_ner=not args.no_ner)
         if args.json:
@@ -146,13 +146,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document per input")
     p.add_argument("--actor", action="append", metavar="NAME[=ALIAS,...]", help="an actor to look for")
     p.add_argument("--no-ner", action="store_true", help="only the --actor actors, no NER")
+    p.add_argument("--explain", action="store_true", help="also print the words behind each label")
     p.add_argument(
-        "--explain",
-        nargs="?",
-        const="integrated-gradients",
+        "--explain-method",
         choices=["integrated-gradients", "occlusion"],
-        default=None,
-        help="also print the words behind each label (default method: integrated-gradients)",
+        default="integrated-gradients",
+        help="how --explain weighs words (default: integrated-gradients, needs the explain extra)",
     )
     add_precision_argument(p)
     p.set_defaults(func=cmd_analyze)

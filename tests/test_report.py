@@ -165,6 +165,75 @@ def test_cli_report_and_explain(default_analyzer, scored, tmp_path):
     assert out.returncode == 0, out.stderr
     assert "Harbor Post" in (tmp_path / "corpus.html").read_text("utf-8")
     text = "The spineless, dishonest senator Paul Crane shamelessly betrayed his voters."
-    out = run("analyze", "-", "--explain", "occlusion", stdin=text)
+    out = run("analyze", "--explain", "-", "--explain-method", "occlusion", stdin=text)
     assert out.returncode == 0, out.stderr
     assert "top words" in out.stdout and "Paul Crane" in out.stdout
+
+
+def test_large_corpus_is_capped(tmp_path):
+    """A synthetic scored folder (no model): 60 outlets, 300 actors, 30 months; the page stays small."""
+    import json
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stancekit.results import sentence_schema, stance_schema
+
+    rng = np.random.default_rng(3)
+    folder = tmp_path / "big"
+    (folder / "sentences").mkdir(parents=True)
+    (folder / "stances").mkdir()
+    n_docs = 3000
+    sentences, stances, documents = [], [], []
+    for d in range(n_docs):
+        doc_id = f"doc{d}"
+        documents.append(
+            {
+                "doc_id": doc_id,
+                "outlet": f"Outlet {d % 60}",
+                "date": f"{2023 + d // 60 % 30 // 12}-{d // 60 % 30 % 12 + 1:02d}-01",
+            }
+        )
+        for s in range(3):
+            sentences.append(
+                {
+                    "doc_id": doc_id,
+                    "sentence": s,
+                    "start": 0,
+                    "end": 5,
+                    "text": f"Sentence {s} of {doc_id}.",
+                    "editorial": bool(rng.random() < 0.3),
+                    "editorial_score": float(rng.random()),
+                }
+            )
+            p = rng.dirichlet([1, 1, 1])
+            stances.append(
+                {
+                    "doc_id": doc_id,
+                    "sentence": s,
+                    "actor": f"Actor {int(rng.integers(300))}",
+                    "actor_kind": "person",
+                    "mention": "x",
+                    "start": 0,
+                    "end": 1,
+                    "resolved": "name",
+                    "holder": "author",
+                    "holder_kind": "author",
+                    "label": ["negative", "neutral", "positive"][int(np.argmax(p))],
+                    "p_negative": float(p[0]),
+                    "p_neutral": float(p[1]),
+                    "p_positive": float(p[2]),
+                }
+            )
+    pq.write_table(
+        pa.Table.from_pylist(sentences, schema=sentence_schema()), folder / "sentences" / "part-000000.parquet"
+    )
+    pq.write_table(pa.Table.from_pylist(stances, schema=stance_schema()), folder / "stances" / "part-000000.parquet")
+    pq.write_table(pa.Table.from_pylist(documents), folder / "documents.parquet")
+    (folder / "manifest.json").write_text(json.dumps({"complete": True}))
+    html = stancekit.report(folder)
+    walk(html)
+    assert "the 25 largest of 60 groups" in html and "the top 50 actors in the table" in html
+    assert "the last 24 of 30 months" in html
+    assert len(html) < 600_000

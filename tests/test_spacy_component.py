@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import spacy
 
-import stancekit.integrations.spacy_component  # noqa: F401  registers the "stancekit" factory
+import stancekit.integrations.spacy_component  # registers the "stancekit" factory
 from stancekit.integrations.spacy_component import StancekitComponent
 
 SUBJECTS = ["Mayor Ann Keller", "Senator Ravi Patel", "Germany", "The Harbor Authority", "Governor Lena Ortiz"]
@@ -90,3 +90,15 @@ def test_reuses_a_pipeline_with_sentences_and_entities(default_analyzer):
         ref = default_analyzer.analyze(text)
         if [s.text for s in ref.sentences] == sentences:
             assert doc._.stancekit.to_dict() == ref.to_dict()
+
+
+def test_entry_point_names_the_factory():
+    import importlib
+    import tomllib
+    from pathlib import Path
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text("utf-8"))
+    target = pyproject["project"]["entry-points"]["spacy_factories"]["stancekit"]
+    module, _, attr = target.partition(":")
+    assert getattr(importlib.import_module(module), attr) is stancekit.integrations.spacy_component.make_stancekit
+    assert "stancekit" in spacy.blank("en").factory_names
