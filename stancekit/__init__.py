@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "errors",
     "load",
+    "report",
     "train",
 ]
 
@@ -46,6 +47,13 @@ def train(config, **overrides: Any) -> dict:
     from stancekit.training.trainer import train as _train
 
     return _train(config, **overrides)
+
+
+def report(source, output=None, **kwargs: Any) -> str:
+    """An HTML report of a Document, a text file or a scored folder (see :func:`stancekit.reporting.report`)."""
+    from stancekit.reporting import report as _report
+
+    return _report(source, output, **kwargs)
 
 
 def __getattr__(name: str) -> Any:

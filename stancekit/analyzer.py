@@ -201,6 +201,41 @@ class Analyzer:
         for st, (holder, kind) in zip(stances, self._attribution.holders(attributions[k], refs), strict=True):
             st.holder, st.holder_kind = holder, kind
 
+    def explain(
+        self,
+        text: str,
+        actors: Sequence[str | Mapping] | None = None,
+        *,
+        use_ner: bool = True,
+        method: str = "integrated-gradients",
+        n_steps: int = 32,
+    ) -> Document:
+        """:meth:`analyze`, plus word weights toward each predicted label (see :mod:`stancekit.explain`).
+
+        ``method`` is ``"integrated-gradients"`` (needs the ``explain`` extra) or ``"occlusion"``.
+        """
+        from stancekit.explain import explain_documents
+
+        doc = self.analyze(text, actors, use_ner=use_ner)
+        return explain_documents(self, [doc], method=method, n_steps=n_steps)[0]
+
+    def analyze_segmented(
+        self,
+        texts: Sequence[str],
+        segmentations,
+        actors: Sequence[str | Mapping] | None = None,
+        *,
+        use_ner: bool = True,
+    ) -> list[Document]:
+        """:meth:`analyze_many` for texts already split by the caller (``SegmentedText`` each, e.g. from spaCy)."""
+        from stancekit.text.actors import parse_actor_specs
+
+        texts = list(texts)
+        segmentations = list(segmentations)
+        if len(texts) != len(segmentations):
+            raise InputError(f"{len(texts)} texts but {len(segmentations)} segmentations")
+        return self._analyze_block(texts, segmentations, parse_actor_specs(actors), use_ner)
+
     # ----------------------------------------------------------------- sentences
     def predict_stance(self, items: Sequence[Mapping]) -> list[dict]:
         """Stance toward the span ``text[start:end]`` of each item ``{"text", "start", "end"}``."""

@@ -1,4 +1,4 @@
-"""The ``stancekit`` command: analyze, train, bench, score. Thin: parses, then calls the library."""
+"""The ``stancekit`` command: analyze, report, train, bench, score. Thin: parses, then calls the library."""
 
 from __future__ import annotations
 
@@ -72,13 +72,39 @@ def cmd_analyze(args) -> int:
         name, _, aliases = spec.partition("=")
         actors.append({"name": name, "aliases": [a for a in aliases.split(",") if a]})
     for i, path in enumerate(args.files):
-        doc = an.analyze(_read_input(path), actors or None, use_ner=not args.no_ner)
+        text = _read_input(path)
+        if args.explain:
+            doc = an.explain(text, actors or None, use_ner=not args.no_ner, method=args.explain_method)
+        else:
+            doc = an.analyze(text, actors or None, use_ner=not args.no_ner)
         if args.json:
             sys.stdout.write(doc.to_json() + "\n")
         else:
             if len(args.files) > 1:
                 sys.stdout.write(("\n" if i else "") + f"== {path}\n")
             print_document(doc)
+            if args.explain:
+                from stancekit.explain.display import print_top_words
+
+                print_top_words(doc)
+    return 0
+
+
+def cmd_report(args) -> int:
+    import stancekit
+
+    explain = None if args.explain == "none" else args.explain
+    html = stancekit.report(
+        args.input,
+        args.output,
+        model=args.model,
+        explain=explain,
+        title=args.title,
+        group_by=args.group_by,
+        date_column=args.date_column,
+        holder_kind=args.holder_kind,
+    )
+    print(f"wrote {args.output} ({len(html.encode()) / 1024:.0f} KiB)")
     return 0
 
 
@@ -132,8 +158,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON document per input")
     p.add_argument("--actor", action="append", metavar="NAME[=ALIAS,...]", help="an actor to look for")
     p.add_argument("--no-ner", action="store_true", help="only the --actor actors, no NER")
+    p.add_argument("--explain", action="store_true", help="also print the words behind each label")
+    p.add_argument(
+        "--explain-method",
+        choices=["integrated-gradients", "occlusion"],
+        default="integrated-gradients",
+        help="how --explain weighs words (default: integrated-gradients, needs the explain extra)",
+    )
     add_precision_argument(p)
     p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("report", help="a self-contained HTML report of an article (text file) or a scored folder")
+    p.add_argument("input", help="a UTF-8 text file (article view) or a folder written by score (corpus view)")
+    p.add_argument("-o", "--output", required=True, help="the .html file to write")
+    p.add_argument("--model", default=None, help="model for an article (default: news-small)")
+    p.add_argument(
+        "--explain",
+        choices=["integrated-gradients", "occlusion", "none"],
+        default="integrated-gradients",
+        help="word highlights for an article (default: integrated-gradients)",
+    )
+    p.add_argument("--title", default=None)
+    p.add_argument("--group-by", default=None, help="corpus: metadata column to group by (default: outlet, if present)")
+    p.add_argument("--date-column", default=None, help="corpus: date column (default: date, if present)")
+    p.add_argument("--holder-kind", choices=["author", "source"], default=None, help="corpus: only these stances")
+    p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("train", help="train a model from a train.yaml")
     p.add_argument("--config", required=True)

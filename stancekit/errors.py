@@ -54,3 +54,7 @@ class ConfigError(StancekitError, ValueError):
 
 class ResumeError(StancekitError):
     """An output folder holds a job made with another model or other options."""
+
+
+class OptionalDependencyError(StancekitError, ImportError):
+    """A feature needs an optional package that is not installed; the message says which extra to install."""

@@ -116,6 +116,23 @@ class Document:
         kwargs.setdefault("ensure_ascii", False)
         return json.dumps(self.to_dict(), **kwargs)
 
+    def to_html(self, path=None, *, title: str | None = None) -> str:
+        """The article view as one self-contained HTML page (written to ``path`` if given)."""
+        from stancekit.reporting import report
+
+        return report(self, path, title=title)
+
+    def _repr_html_(self) -> str:
+        from stancekit.reporting.article import article_fragment
+
+        return article_fragment(self)
+
+    def to_displacy(self) -> dict:
+        """displaCy "span" data (mentions labelled with their stance) for ``displacy.render(..., manual=True)``."""
+        from stancekit.reporting import to_displacy
+
+        return to_displacy(self)
+
     def sentence_rows(self, doc_id: str) -> list[dict]:
         return [
             {

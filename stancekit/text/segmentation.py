@@ -141,6 +141,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def segmented_from_doc(doc) -> SegmentedText:
+    """Sentences and entities from a spaCy ``Doc`` another pipeline already parsed (same rules as ours)."""
+    sentences: list[Span] = []
+    entities: list[EntitySpan] = []
+    Segmenter._collect(doc, doc.text, 0, sentences, entities)
+    return SegmentedText(sentences, entities)
+
+
 class Segmenter:
     """Splits texts into sentences and finds entity mentions; holds one spaCy pipeline."""
 
