@@ -59,9 +59,7 @@ def test_multi_sentence_quote_keeps_its_speaker(tools):
 
 
 def test_quote_closed_by_he_said_takes_the_previous_speaker(tools):
-    text = (
-        "“The Norwegian plan is a fraud, and Norway knows it,” said Pavel Drummond. “Norway cannot be trusted with a single euro,” he said."
-    )
+    text = "“The Norwegian plan is a fraud, and Norway knows it,” said Pavel Drummond. “Norway cannot be trusted with a single euro,” he said."
     per_sentence = holders(tools, text)
     norway = [r for rows in per_sentence for r in rows if r[0] == "Norway"]
     assert len(norway) >= 2 and all(r[1:] == ("Pavel Drummond", "source") for r in norway)
