@@ -172,7 +172,9 @@ def _from_to(text: str, start: int, prep: str) -> bool:
 
 def demonym_stands_for_state(text: str, start: int, end: int) -> bool:
     """A nationality adjective is its state only before a word for the state acting ("Russian forces")."""
-    after = words_after(text, end, 3)
+    after = words_after(text, end, 5)
+    while len(after) >= 2 and after[0] in ("and", "or") and after[1][:1].isupper():
+        after = after[2:]  # "Russian and Ukrainian negotiators"
     if not after:
         return False
     if after[0][:1].isupper():
