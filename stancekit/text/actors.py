@@ -2,21 +2,27 @@
 
 A document names one actor in many ways. Resolution, in order:
 
-1. user-given actors (name + aliases), matched as whole words, win over anything else;
-2. the alias table maps countries' names, demonyms, capitals and seats of government,
+1. user-given actors (name, aliases, kind), matched as whole words, case-insensitively unless asked
+   otherwise, with surname and possessive forms for persons, win over anything else;
+2. names keep only the mentions where they stand for an actor (:mod:`stancekit.text.roles`: no places used
+   as places, datelines, nationality adjectives in titles, title words, products, headline fragments);
+3. the alias table maps countries' names, demonyms, capitals and seats of government,
    parties and blocs to one canonical actor ("Moscow", "the Kremlin" -> "Russia");
-3. people merge within a document: "François Hollande", "Hollande", "Hollande's" become one
+4. people merge within a document: "François Hollande", "Hollande", "Hollande's" become one
    actor named by the fullest form; a surname shared by two full names stays ambiguous and
    is kept apart rather than guessed;
-4. other organisations, places and groups are keyed by their cleaned surface form.
+5. other organisations and groups are keyed by their cleaned surface form;
+6. pronouns and descriptions of actors already named become mentions too (:mod:`stancekit.text.coref`).
 """
 
 from __future__ import annotations
 
 import functools
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from stancekit.errors import ActorSpecError
 from stancekit.text.aliases import AliasTable, clean_surface
@@ -109,9 +115,15 @@ ORG_WORDS = frozenset(
 _PERSON_NAME = re.compile(r"^[A-Z][\w'\u2019.-]+(?: (?:[a-z]{1,4} ){0,2}[A-Z][\w'\u2019.-]+){1,3}$")
 
 
+@functools.lru_cache(maxsize=1)
+def _default_table() -> AliasTable:
+    return AliasTable.default()
+
+
 def default_kind(name: str, aliases: AliasTable | None = None) -> str:
     """A user actor's kind when none is given: the alias table's, else a guess from the name's shape."""
-    if aliases is not None and (entry := aliases.get(name)) is not None:
+    entry = (aliases if aliases is not None else _default_table()).get(name)
+    if entry is not None:
         return entry.kind
     words = name.split()
     lowered = {w.lower().strip(".,") for w in words}
@@ -197,7 +209,7 @@ def parse_actor_specs(actors: object, aliases: AliasTable | None = None, where: 
         return []
     if isinstance(actors, str | Mapping) or not isinstance(actors, Iterable):
         raise ActorSpecError(f"{where} must be a list of names or {{'name': ..., 'aliases': [...]}} mappings")
-    table = aliases if aliases is not None else AliasTable.default()
+    table = aliases if aliases is not None else _default_table()
     merged: dict[str, ActorSpec] = {}
     for i, value in enumerate(actors):
         spec = ActorSpec.parse(value, i, where)
@@ -614,3 +626,46 @@ def _non_overlapping(raw: list[tuple[int, int, int, int]], text: str) -> list[Me
         chosen.append((start, end, idx))
     chosen.sort()
     return [Mention(s, e, text[s:e], i) for s, e, i in chosen]
+
+
+def load_actors_file(path: str | Path) -> list[ActorSpec]:
+    """Actors from a JSON or YAML file: a list of names / ``{name, aliases, kind, case_sensitive}`` entries,
+    or a mapping with such a list under ``actors``. Errors name the file, the entry and the problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise ActorSpecError(f"{path}: no such actors file")
+    try:
+        raw = path.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ActorSpecError(f"{path}: not UTF-8 text (byte {exc.start})") from exc
+    if path.suffix.lower() in (".yaml", ".yml"):
+        import yaml  # PyYAML: already a dependency, safe_load reads plain data only
+
+        try:
+            data = yaml.safe_load(raw)
+        except yaml.YAMLError as exc:
+            raise ActorSpecError(f"{path}: not valid YAML ({exc})") from exc
+    else:
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ActorSpecError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from exc
+    if isinstance(data, Mapping) and set(data) == {"actors"}:
+        data = data["actors"]
+    if not isinstance(data, list) or not data:
+        raise ActorSpecError(f"{path}: needs a non-empty list of actors (or {{'actors': [...]}})")
+    return parse_actor_specs(data, where=str(path))
+
+
+def actors_from_options(actor: Sequence[str] | None = (), actors_files: Sequence[str] | None = ()) -> list[ActorSpec]:
+    """The actors of the CLI options ``--actor NAME[=ALIAS,...]`` (repeatable) and ``--actors-file F``."""
+    entries: list = []
+    for value in actor or ():
+        name, _, aliases = value.partition("=")
+        if not name.strip():
+            raise ActorSpecError(f"--actor {value!r}: the name before '=' is empty")
+        entries.append({"name": name.strip(), "aliases": [a.strip() for a in aliases.split(",") if a.strip()]})
+    specs = parse_actor_specs(entries, where="--actor") if entries else []
+    for path in actors_files or ():
+        specs += load_actors_file(path)
+    return parse_actor_specs(specs, where="--actor/--actors-file") if specs else []
