@@ -437,11 +437,13 @@ class ActorFinder:
         alias_hits = [(m.start(), m.end(), m.group()) for m in self.aliases.finditer(text)]
         entities = repair_entities(text, entities)
         # an entity inside a longer alias form is that form ("Islamic" of "Islamic State")
-        entities = [
-            e
-            for e in entities
-            if not any(s <= e.start and e.end <= t and t - s > e.end - e.start for s, t, _ in alias_hits)
-        ]
+        long_hits = [(s, t) for s, t, surface in alias_hits if " " in surface]
+        if long_hits:
+            entities = [
+                e
+                for e in entities
+                if not any(s <= e.start and e.end <= t and t - s > e.end - e.start for s, t in long_hits)
+            ]
         entities = [e for e in entities if self._plays_actor(text, e.start, e.end, e.text, e.label, in_headline)]
         persons = [(e, _person_tokens(e.text)) for e in entities if e.label == "PERSON"]
         persons = [(e, t) for e, t in persons if t and e.text not in self.aliases]

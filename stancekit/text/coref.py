@@ -160,9 +160,10 @@ def _window(chain, start: int, lo: int) -> list[int]:
 
 def _pronoun_antecedent(text, start, end, word, k, sentences, chain, actors, gender) -> int | None:
     if word in _NEUTER:
-        follow = re.match(r"\s*([\w'\u2019]+)", text[end : end + 30])
+        follow = re.match(r"\s*([\w'\u2019]+)\s*([\w'\u2019]*)", text[end : end + 40])
         nxt = follow.group(1).lower() if follow else ""
-        if word == "it" and (nxt in _PLEONASTIC_FOLLOW or nxt not in _SUBJECT_FOLLOW):
+        progressive = nxt in _PLEONASTIC_FOLLOW and follow.group(2).lower().endswith("ing")  # "it was reviewing"
+        if word == "it" and not progressive and (nxt in _PLEONASTIC_FOLLOW or nxt not in _SUBJECT_FOLLOW):
             return None  # "it is hard to say", "dedicated it to": not an actor
         if word == "itself":
             return None
