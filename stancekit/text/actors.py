@@ -33,7 +33,9 @@ from stancekit.text.roles import (
     is_dateline,
     is_place_use,
     is_title_or_thing,
+    trim_headline_name,
     word_before,
+    words_after,
 )
 from stancekit.text.segmentation import ACTOR_ENTITY_TYPES, EntitySpan, Span
 
@@ -324,7 +326,7 @@ def repair_entities(text: str, entities: Sequence[EntitySpan]) -> list[EntitySpa
             if len(words) == 1 and m and m.group(1).lower() in PERSON_TITLES:
                 start = m.start(2)
             inner = text[start:end].split()
-            if any(w[:1].islower() and w.lower() not in NAME_PARTICLES for w in inner):
+            if any(w[:1].islower() and w.split("-")[0].lower() not in NAME_PARTICLES for w in inner):
                 continue  # "ein Versager": not a name
             if len(inner) > 1 and inner[0].endswith("ing") and inner[0].lower() not in _ING_NAMES:
                 start = text.index(inner[1], start)
@@ -444,6 +446,8 @@ class ActorFinder:
                 for e in entities
                 if not any(s <= e.start and e.end <= t and t - s > e.end - e.start for s, t in long_hits)
             ]
+        if headlines:
+            entities = [e for e in (self._headline_trim(e, in_headline) for e in entities) if e is not None]
         entities = [e for e in entities if self._plays_actor(text, e.start, e.end, e.text, e.label, in_headline)]
         persons = [(e, _person_tokens(e.text)) for e in entities if e.label == "PERSON"]
         persons = [(e, t) for e, t in persons if t and e.text not in self.aliases]
@@ -508,13 +512,22 @@ class ActorFinder:
         if label != "PERSON" and is_title_or_thing(clean_surface(surface), text, end):
             return False
         if label == "PERSON" and " " not in surface and word_before(text, start) == "the":
-            return False  # "the Bosphorus": people are not named with an article
+            after = words_after(text, end, 1)
+            if not (after and after[0].islower()):
+                return False  # "the Bosphorus": people are not named with an article ("the Trump campaign" is)
         entry = self.aliases.get(surface)
         placeable = label in ("GPE", "LOC", "FAC") or (entry is not None and entry.kind in ("country", "organization"))
-        if placeable and is_place_use(text, start, end):
-            return False
-        # "Strikes Halt", "Macron Faces Revolt Over Pension": multi-word names in a headline are fragments
-        return not (in_headline(start) and not known_alias and entry is None and len(surface.split()) > 1)
+        return not (placeable and is_place_use(text, start, end))
+
+    @staticmethod
+    def _headline_trim(ent: EntitySpan, in_headline) -> EntitySpan | None:
+        """Headline fragments: "Macron Faces Revolt Over Pension" -> "Macron", "Strikes Halt" -> nothing."""
+        if not in_headline(ent.start) or " " not in ent.text:
+            return ent
+        kept = trim_headline_name(ent.text)
+        if kept is None:
+            return None
+        return ent if kept == ent.text else EntitySpan(ent.start, ent.start + len(kept), kept, ent.label)
 
     @staticmethod
     def _merge_people(people, known: _PersonIndex, actors: list[ResolvedActor], by_key: dict[str, int]):

@@ -58,6 +58,8 @@ SPATIAL_OF = frozenset(
 #: Words after a nationality adjective that make it the state acting: "Russian forces".
 STATE_AGENT_NOUNS = frozenset(
     _words(
+        "hacking hackers interference meddling campaign interests influence involvement policy policies "
+        "threat threats agents spies propaganda disinformation backing pressure demands "
         "government governments forces force troops army military navy officials official authorities "
         "negotiators negotiator diplomats diplomat ministry ministries embassy embassies strikes strike "
         "airstrikes bombing bombings bombardment attack attacks shelling soldiers police regime administration "
@@ -217,3 +219,32 @@ def headline_lines(text: str) -> list[tuple[int, int]]:
                 out.append((pos, pos + len(line)))
         pos += len(line) + 1
     return out
+
+
+#: Title-Case words that end a name inside a headline: its verbs and linking words ("Meloni Wins Backing").
+HEADLINE_BREAKS = frozenset(
+    _words(
+        "says say said calls call wins win faces face slams slam blasts blast urges urge vows vow warns warn "
+        "backs back rejects reject meets meet hits hit takes take gets get signs sign seeks seek picks pick "
+        "selects select throws throw threatens threaten accuses accuse denies deny defends defend launches "
+        "launch announces announce claims claim leaves leave quits quit resigns resign halts halt passes pass "
+        "leads lead loses lose beats beat joins join plans plan pushes push opens open sues sue rips rip mocks "
+        "mock praises praise attacks attack admits admit tells tell asks ask orders order names name nominates "
+        "endorses endorse drops drop strikes strike shocks shock surges surge falls fall rises rise clash "
+        "clashes ends end stalls stall is are was were will to over amid after against for with from as on "
+        "in at into under of and or but by vs versus"
+    )
+)
+
+
+def trim_headline_name(surface: str) -> str | None:
+    """A name cut at the first headline verb or linking word: "Meloni Wins" -> "Meloni"; None when nothing
+    name-like is left ("Strikes Halt" -> "Strikes": a lone plural is a noun, not a name)."""
+    words = surface.split()
+    for i, w in enumerate(words[1:], 1):
+        if w.lower() in HEADLINE_BREAKS:
+            kept = words[:i]
+            if len(kept) == 1 and kept[0].endswith("s"):
+                return None
+            return " ".join(kept)
+    return surface
