@@ -64,17 +64,18 @@ def test_nationality_adjectives_only_for_the_state_acting():
 
 
 def test_titles_products_and_headline_fragments_are_never_actors():
-    t = "Trade Deal Collapses As Tariffs Bite\n\nDefense Secretary Ann Cole met eBay on Monday at the Winter Olympics."
+    t = "Ruiz Wins Vote As Strikes Halt Trains\n\nDefense Secretary Ann Cole met eBay on Monday at the Winter Olympics."
     got = rows(
         t,
-        ("Trade Deal Collapses", "ORG"),
+        ("Ruiz Wins", "PERSON"),
+        ("Strikes Halt Trains", "ORG"),
         ("Defense", "ORG"),
         ("Ann Cole", "PERSON"),
         ("eBay", "ORG"),
         ("the Winter Olympics", "ORG"),
     )
-    assert [(m, a, k) for m, a, k, _ in got] == [("Ann Cole", "Ann Cole", "person")]
-    assert headline_lines(t) == [(0, len("Trade Deal Collapses As Tariffs Bite"))]
+    assert [(m, a, k) for m, a, k, _ in got] == [("Ruiz", "Ruiz", "person"), ("Ann Cole", "Ann Cole", "person")]
+    assert headline_lines(t) == [(0, len("Ruiz Wins Vote As Strikes Halt Trains"))]
 
 
 def test_ner_repair_particles_first_names_and_titles():
