@@ -232,7 +232,8 @@ HEADLINE_BREAKS = frozenset(
         "mock praises praise attacks attack admits admit tells tell asks ask orders order names name nominates "
         "endorses endorse drops drop strikes strike shocks shock surges surge falls fall rises rise clash "
         "clashes ends end stalls stall collapses collapse fails fail soars soar plunges plunge sparks spark "
-        "fuels fuel boosts boost cuts cut raises raise hikes hike bans ban blocks block is are was were will to over amid after against for with from as on "
+        "fuels fuel boosts boost cuts cut raises raise hikes hike bans ban blocks block "
+        "is are was were will to over amid after against for with from as on "
         "in at into under of and or but by vs versus"
     )
 )
