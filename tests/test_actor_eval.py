@@ -71,3 +71,20 @@ def test_finder_on_the_testset_beats_the_recorded_before_figures():
     assert report["mentions"]["recall"] > before["mentions"]["recall"]
     assert report["actors"]["precision"] > before["actors"]["precision"]
     assert report["recall_by_mention_type"]["pronoun"] > 0.5
+
+
+def test_bench_markdown_shows_actor_figures_next_to_the_recorded_before():
+    from stancekit.evaluation.harness import _actor_lines
+
+    report = {
+        "items": 3,
+        "mentions": {"precision": 0.9, "recall": 0.8},
+        "actors": {"precision": 1.0, "recall": 0.5},
+        "kind_accuracy": 1.0,
+        "recall_by_mention_type": {"name": 0.8, "pronoun": 0.5},
+    }
+    lines = _actor_lines({"models": {"m": {"actors": report}}})
+    table = "\n".join(lines)
+    assert "| m | 0.900 | 0.800 | 1.000 | 0.500 | 1.0 | 0.500 | 0.000 |" in table
+    assert "before (main, recorded)" in table
+    assert _actor_lines({"models": {"m": {}}}) == []

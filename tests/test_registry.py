@@ -88,3 +88,15 @@ def test_bad_rows_and_names_are_typed_errors():
         ActorRegistry.from_state_rows([{"name": "X"}], source="actors_state.parquet")
     with pytest.raises(DataError, match="non-empty name"):
         ActorRegistry().add("d", " ", "person")
+
+
+def test_state_table_round_trip_through_parquet(tmp_path):
+    import pyarrow.parquet as pq
+
+    reg = ActorRegistry()
+    reg.add("a", "Donald Trump", "person", {"Donald Trump": 2, "Trump's": 1})
+    reg.add("b", "Trump", "organization", {"Trump": 1})
+    pq.write_table(reg.state_table(), tmp_path / "actor_registry.parquet")
+    again = ActorRegistry.from_state_table(pq.read_table(tmp_path / "actor_registry.parquet"))
+    assert again.table() == reg.table()
+    assert again.table()[0]["surfaces"] == {"Donald Trump": 2, "Trump's": 1, "Trump": 1}

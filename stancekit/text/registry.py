@@ -165,6 +165,24 @@ class ActorRegistry:
             reg._entries[(name, kind)] = entry
         return reg
 
+    def state_table(self):
+        """:meth:`state_rows` as an Arrow table (:func:`state_schema`), to write beside the scored tables."""
+        import pyarrow as pa
+
+        rows = self.state_rows()
+        for r in rows:
+            r["surfaces"] = list(r["surfaces"].items())
+        return pa.Table.from_pylist(rows, schema=state_schema())
+
+    @classmethod
+    def from_state_table(cls, table, known_names: Iterable[str] = (), source: str = "registry"):
+        """Rebuild from :meth:`state_table` (read back with ``pyarrow.parquet.read_table``)."""
+        rows = table.to_pylist()
+        for r in rows:
+            if isinstance(r.get("surfaces"), list):
+                r["surfaces"] = dict(r["surfaces"])
+        return cls.from_state_rows(rows, known_names, source)
+
     def __len__(self) -> int:
         return len({v for v in self.mapping().values()})
 
@@ -238,3 +256,18 @@ class ActorRegistry:
             for k in members:
                 out[k] = (best.name, kind)
         return out
+
+
+def state_schema():
+    """Arrow schema of the registry's state table: one row per (document name, kind) entry."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("name", pa.string()),
+            ("kind", pa.string()),
+            ("mentions", pa.int64()),
+            ("documents", pa.list_(pa.string())),
+            ("surfaces", pa.map_(pa.string(), pa.int64())),
+        ]
+    )
