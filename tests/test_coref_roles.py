@@ -133,3 +133,12 @@ def test_coreference_can_be_switched_off():
     t = "Ana Ruiz cut taxes. She said growth would follow."
     actors, mentions = ActorFinder(coreference=False).find(t, ents(t, ("Ana Ruiz", "PERSON")), sentences=sents(t))
     assert [m.text for m in mentions] == ["Ana Ruiz"]
+
+
+def test_state_names_as_modifiers_are_not_actors():
+    t = "Ohio voters backed the plan. The Ohio caucuses start today. Ohio sued the agency."
+    got = rows(t, ("Ohio", "GPE"), ("Ohio", "GPE"), ("Ohio", "GPE"))
+    # only the state that acts ("Ohio sued") is an actor: a state government is an organization
+    assert [(m, k) for m, _, k, _ in got] == [("Ohio", "organization")]
+    actors, mentions = ActorFinder().find(t, ents(t, ("Ohio", "GPE"), ("Ohio", "GPE"), ("Ohio", "GPE")))
+    assert [m.start for m in mentions] == [t.index("Ohio sued")]

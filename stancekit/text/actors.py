@@ -31,6 +31,7 @@ from stancekit.text.roles import (
     demonym_stands_for_state,
     headline_lines,
     is_dateline,
+    is_modifier_use,
     is_place_use,
     is_title_or_thing,
     trim_headline_name,
@@ -517,6 +518,8 @@ class ActorFinder:
                 return False  # "the Bosphorus": people are not named with an article ("the Trump campaign" is)
         entry = self.aliases.get(surface)
         placeable = label in ("GPE", "LOC", "FAC") or (entry is not None and entry.kind in ("country", "organization"))
+        if label == "GPE" and entry is None and is_modifier_use(text, end):
+            return False
         return not (placeable and is_place_use(text, start, end))
 
     @staticmethod

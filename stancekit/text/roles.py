@@ -48,6 +48,15 @@ PLACE_HEADS = frozenset(
         "countryside streets street suburbs outskirts mountains desert"
     )
 )
+#: Nouns after a state or city name that make the name a modifier: "the Iowa caucuses", "a Texas senator".
+MODIFIER_HEADS = frozenset(
+    _words(
+        "caucus caucuses primary primaries voters voter senator senators governor congressman congresswoman "
+        "representative race races attack attacks shooting shootings residents resident delegation delegates "
+        "contest election elections result results rally debate district county native natives born based "
+        "lawmakers legislature democrats republicans"
+    )
+)
 #: Spatial nouns before "of": "parts of Austria", "the north of England".
 SPATIAL_OF = frozenset(
     _words(
@@ -170,6 +179,12 @@ def _from_to(text: str, start: int, prep: str) -> bool:
     if prep == "from":
         return bool(re.match(r"[\w .'-]{1,40}?\bto\s+[A-Z]", text[start : start + 60]))
     return bool(re.search(r"\bfrom\s+[A-Z][\w .'-]{1,40}$", text[max(0, start - 60) : start - 3]))
+
+
+def is_modifier_use(text: str, end: int) -> bool:
+    """A place name before a noun it qualifies ("the Iowa caucuses", "a Texas senator") is no actor."""
+    after = words_after(text, end, 1)
+    return bool(after) and after[0].lower() in MODIFIER_HEADS and (after[0].islower() or after[0].istitle())
 
 
 def demonym_stands_for_state(text: str, start: int, end: int) -> bool:
