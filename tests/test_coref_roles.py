@@ -142,3 +142,9 @@ def test_state_names_as_modifiers_are_not_actors():
     assert [(m, k) for m, _, k, _ in got] == [("Ohio", "organization")]
     actors, mentions = ActorFinder().find(t, ents(t, ("Ohio", "GPE"), ("Ohio", "GPE"), ("Ohio", "GPE")))
     assert [m.start for m in mentions] == [t.index("Ohio sued")]
+
+
+def test_empty_and_pronoun_only_texts():
+    assert ActorFinder().find("", [], sentences=[]) == ([], [])
+    t = "He said it. They left. She stayed."
+    assert ActorFinder().find(t, [], sentences=sents(t)) == ([], [])

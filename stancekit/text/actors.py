@@ -17,6 +17,7 @@ A document names one actor in many ways. Resolution, in order:
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -434,8 +435,11 @@ class ActorFinder:
         """Mentions from NER and from the alias table, each kept only in an actor role."""
         headlines = headline_lines(text)
 
+        heads = [a for a, _ in headlines]
+
         def in_headline(start: int) -> bool:
-            return any(a <= start < b for a, b in headlines)
+            k = bisect.bisect_right(heads, start) - 1
+            return k >= 0 and start < headlines[k][1]
 
         alias_hits = [(m.start(), m.end(), m.group()) for m in self.aliases.finditer(text)]
         entities = repair_entities(text, entities)
