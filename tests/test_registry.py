@@ -100,3 +100,24 @@ def test_state_table_round_trip_through_parquet(tmp_path):
     again = ActorRegistry.from_state_table(pq.read_table(tmp_path / "actor_registry.parquet"))
     assert again.table() == reg.table()
     assert again.table()[0]["surfaces"] == {"Donald Trump": 2, "Trump's": 1, "Trump": 1}
+
+
+def test_add_document_counts_surfaces_and_pronoun_mentions():
+    from stancekit.results import ActorStance, Document, Sentence, summarize_actors
+
+    scores = {"negative": 0.1, "neutral": 0.8, "positive": 0.1}
+    text = "Ana Ruiz won. She smiled. Ruiz's aides cheered."
+    stances = [
+        ActorStance("Ana Ruiz", "person", "Ana Ruiz", 0, 8, "neutral", scores, resolved="name"),
+        ActorStance("Ana Ruiz", "person", "She", 14, 17, "neutral", scores, resolved="coreference"),
+        ActorStance("Ana Ruiz", "person", "Ruiz's", 26, 32, "neutral", scores, resolved="name"),
+    ]
+    sentences = [Sentence(0, text, 0, len(text), False, 0.1, stances)]
+    doc = Document(text, sentences, summarize_actors([("Ana Ruiz", "person", ["Ana Ruiz", "Ruiz's"])], stances))
+    reg = ActorRegistry()
+    reg.add_document("d1", doc)
+    reg.add("d2", "Ruiz", "organization", {"Ruiz": 1})
+    (row,) = reg.table()
+    assert row["actor"] == "Ana Ruiz" and row["actor_kind"] == "person"
+    assert row["surfaces"] == {"Ana Ruiz": 1, "Ruiz's": 1, "Ruiz": 1}  # the pronoun is no surface form
+    assert row["mentions"] == 4 and row["documents"] == 2
