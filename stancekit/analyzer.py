@@ -126,7 +126,7 @@ class Analyzer:
         for i, t in enumerate(texts):
             if not isinstance(t, str):
                 raise InputError(f"text #{i} must be a str, got {type(t).__name__}")
-        specs = parse_actor_specs(actors)
+        specs = parse_actor_specs(actors, self.finder.aliases)
         docs: list[Document] = []
         for block, segs in self._ahead.blocks(texts):
             docs.extend(self._analyze_block(block, segs, specs, use_ner))
@@ -138,7 +138,7 @@ class Analyzer:
         flat_texts: list[str] = []
         flat_spans: list[list[tuple[int, int]]] = []
         for text, seg in zip(texts, segmentations, strict=True):
-            found, mentions = self.finder.find(text, seg.entities, specs, use_ner=use_ner)
+            found, mentions = self.finder.find(text, seg.entities, specs, use_ner=use_ner, sentences=seg.sentences)
             per_sentence = _assign(seg.sentences, mentions)
             first = len(flat_texts)
             for sent, ms in zip(seg.sentences, per_sentence, strict=True):
@@ -169,6 +169,7 @@ class Analyzer:
                             m.end,
                             labels[int(np.argmax(p))],
                             {lab: round(float(v), 6) for lab, v in zip(labels, p, strict=True)},
+                            resolved=m.resolved,
                         )
                     )
                 if self._attribution is not None:

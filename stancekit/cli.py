@@ -65,12 +65,10 @@ def print_document(doc, out=sys.stdout, width: int = 100) -> None:
 
 def cmd_analyze(args) -> int:
     import stancekit
+    from stancekit.text.actors import actors_from_options
 
+    actors = actors_from_options(args.actor, args.actors_file)  # errors before the model loads
     an = stancekit.load(args.model, precision=args.precision)
-    actors = []
-    for spec in args.actor or []:
-        name, _, aliases = spec.partition("=")
-        actors.append({"name": name, "aliases": [a for a in aliases.split(",") if a]})
     for i, path in enumerate(args.files):
         text = _read_input(path)
         if args.explain:
@@ -157,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--model", default=None, help="model name or folder (default: news-small)")
     p.add_argument("--json", action="store_true", help="one JSON document per input")
     p.add_argument("--actor", action="append", metavar="NAME[=ALIAS,...]", help="an actor to look for")
-    p.add_argument("--no-ner", action="store_true", help="only the --actor actors, no NER")
+    p.add_argument("--actors-file", action="append", metavar="FILE", help="actors from a JSON or YAML file")
+    p.add_argument("--no-ner", action="store_true", help="only the --actor / --actors-file actors, no NER")
     p.add_argument("--explain", action="store_true", help="also print the words behind each label")
     p.add_argument(
         "--explain-method",

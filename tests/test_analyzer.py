@@ -30,8 +30,12 @@ def test_analyze_shapes_and_labels(tiny_analyzer):
             assert st.label == max(st.scores, key=st.scores.get)
             assert TEXT[st.start : st.end] == st.mention
     smith = [a for a in doc.actors if a.name == "Smith"]
-    assert smith and smith[0].mentions == 2 and smith[0].kind == "person"
-    assert sum(smith[0].counts.values()) == 2 and -1 <= smith[0].mean_score <= 1
+    # "Senator Smith", "Smith" and "her" (resolved by coreference)
+    assert smith and smith[0].mentions == 3 and smith[0].kind == "person"
+    assert sum(smith[0].counts.values()) == 3 and -1 <= smith[0].mean_score <= 1
+    rows = [(st.mention, st.resolved) for s in doc.sentences for st in s.stances if st.actor == "Smith"]
+    assert [r for _, r in rows].count("coreference") == 1 and ("her", "coreference") in rows
+    assert all(st.actor != "Ohio" for s in doc.sentences for st in s.stances)  # "in Ohio" is a place
 
 
 def test_document_serialises_to_json_without_glue(tiny_analyzer):
@@ -68,7 +72,9 @@ def test_non_ascii_and_long_text(tiny_analyzer):
 def test_user_actors_only(tiny_analyzer):
     doc = tiny_analyzer.analyze(TEXT, actors=[{"name": "The Council", "aliases": ["council"]}], use_ner=False)
     assert [a.name for a in doc.actors] == ["The Council"]
-    assert doc.sentences[3].stances[0].mention == "council"
+    # the name itself matches case-insensitively now ("The council"), and the row says it came from the user
+    assert doc.sentences[3].stances[0].mention == "The council"
+    assert doc.sentences[3].stances[0].resolved == "user"
 
 
 def test_predict_stance_and_editorial_formats(tiny_analyzer):

@@ -28,3 +28,21 @@ def test_errors_are_one_line_and_exit_2(tiny_model_path):
     assert out.returncode == 2 and "no such file" in out.stderr
     out = run("analyze", "-", "--model", "no-such-model", stdin="x")
     assert out.returncode == 2 and "no stancekit model" in out.stderr
+
+
+def test_actors_file_option(tmp_path, tiny_model_path):
+    bad = tmp_path / "actors.yaml"
+    bad.write_text("- name: Smith\n- name: ''\n")
+    out = run("analyze", "-", "--model", "no-such-model", "--actors-file", str(bad), stdin="x")
+    assert out.returncode == 2 and "actors.yaml[1]" in out.stderr and "non-empty string 'name'" in out.stderr
+    good = tmp_path / "actors.json"
+    good.write_text(json.dumps([{"name": "The policy", "aliases": ["POLICY"], "kind": "group"}]))
+    text = "Critics accused Senator Smith of lying. This disgraceful policy is a betrayal."
+    out = run(
+        "analyze", "-", "--json", "--no-ner", "--model", str(tiny_model_path), "--actors-file", str(good), stdin=text
+    )
+    data = json.loads(out.stdout)
+    rows = [st for s in data["sentences"] for st in s["stances"]]
+    assert [(r["actor"], r["actor_kind"], r["mention"], r["resolved"]) for r in rows] == [
+        ("The policy", "group", "policy", "user")
+    ]

@@ -66,6 +66,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--quick", action="store_true", help="a few hundred examples per set, small speed run")
     p.add_argument("--no-speed", action="store_true")
     p.add_argument("--no-baselines", action="store_true")
+    p.add_argument("--no-actors", action="store_true", help="skip the actor test set (tests/data/actors_testset.jsonl)")
     p.add_argument("--no-plots", action="store_true")
     p.add_argument("--speed-sentences", type=int, default=2000)
     p.add_argument("--naive-sentences", type=int, default=300)
@@ -277,6 +278,10 @@ def run(args) -> dict:
             "load_seconds": round(load_s, 2),
             "accuracy": evaluate_model(an, sets, n_boot),
         }
+        if not getattr(args, "no_actors", False):
+            from stancekit.evaluation.actors import evaluate_analyzer_actors
+
+            entry["actors"] = {k: v for k, v in evaluate_analyzer_actors(an).items() if k != "errors"}
         if not args.no_speed:
             entry["speed"] = speed_section(an, args)
         key = an.name or model
@@ -404,6 +409,7 @@ def to_markdown(r: dict) -> str:
         ]
         for model, agr in agreements:
             lines.append(f"| `{model}` | " + " | ".join(f"{agr.get(n, float('nan')):.4f}" for n in names) + " |")
+    lines += _actor_lines(r)
     speeds = [(model, m["speed"], m["load_seconds"]) for model, m in r["models"].items() if "speed" in m]
     if speeds:
         lines += [
@@ -427,6 +433,34 @@ def to_markdown(r: dict) -> str:
         lines.append("")
         lines.append(f"Articles: {speeds[0][1]['articles']}. End-to-end includes segmentation and NER.")
     return "\n".join(lines) + "\n"
+
+
+#: actor figures of the code before issue 18, measured once (benchmarks/results/actors.md says how)
+ACTORS_BEFORE = Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "actors-before.json"
+
+
+def _actor_lines(r: dict) -> list[str]:
+    """The actor test set's precision/recall per model, next to the figures of the code before."""
+    rows = [(model, m["actors"]) for model, m in r["models"].items() if "actors" in m]
+    if not rows:
+        return []
+    if ACTORS_BEFORE.is_file():
+        rows.insert(0, ("before (main, recorded)", json.loads(ACTORS_BEFORE.read_text("utf-8"))))
+    lines = [
+        "",
+        f"## Actors (project test set, {rows[-1][1]['items']} items; no model pass)",
+        "",
+        "| actor finder | mention P | mention R | actor P | actor R | kind accuracy | pronoun R | description R |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name, a in rows:
+        by_type = a["recall_by_mention_type"]
+        lines.append(
+            f"| {name} | {a['mentions']['precision']:.3f} | {a['mentions']['recall']:.3f} | "
+            f"{a['actors']['precision']:.3f} | {a['actors']['recall']:.3f} | {a['kind_accuracy']} | "
+            f"{by_type.get('pronoun', 0):.3f} | {by_type.get('description', 0):.3f} |"
+        )
+    return lines
 
 
 def plots(r: dict, out: Path, tag: str) -> list[str]:

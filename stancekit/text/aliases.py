@@ -9,7 +9,7 @@ the same shape (``{"Canonical": {"kind": "country", "aliases": ["..."]}}``).
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -43,9 +43,11 @@ class AliasEntry:
 class AliasTable:
     """Maps a cleaned surface form to its canonical actor; case-sensitive whole forms."""
 
-    def __init__(self, entries: Mapping[str, Mapping[str, object]]) -> None:
+    def __init__(self, entries: Mapping[str, Mapping[str, object]], demonyms: Iterable[str] = ()) -> None:
         self._lookup: dict[str, AliasEntry] = {}
         self.surfaces: set[str] = set()
+        #: adjective forms ("Russian"): they stand for their country only when the state acts
+        self.demonyms: frozenset[str] = frozenset(demonyms)
         for name, spec in entries.items():
             if not isinstance(spec, Mapping):
                 raise ActorSpecError(f"alias table entry {name!r} must be a mapping, got {type(spec).__name__}")
@@ -62,7 +64,7 @@ class AliasTable:
     @classmethod
     def default(cls) -> AliasTable:
         data = json.loads(resources.files("stancekit.text").joinpath("aliases.json").read_text("utf-8"))
-        return cls(data["actors"])
+        return cls(data["actors"], data.get("demonyms", ()))
 
     @classmethod
     def from_file(cls, path: str | Path) -> AliasTable:
@@ -71,11 +73,14 @@ class AliasTable:
 
     def extended(self, entries: Mapping[str, Mapping[str, object]]) -> AliasTable:
         """A new table with ``entries`` added (they win over existing aliases)."""
-        table = AliasTable({})
+        table = AliasTable({}, self.demonyms)
         other = AliasTable(entries)
         table._lookup = {**self._lookup, **other._lookup}
         table.surfaces = self.surfaces | other.surfaces
         return table
+
+    def is_demonym(self, surface: str) -> bool:
+        return clean_surface(surface) in self.demonyms
 
     def finditer(self, text: str):
         """Whole-word, case-sensitive matches of every alias surface in ``text``."""
