@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "errors",
     "load",
+    "read_scored",
     "train",
 ]
 
@@ -46,6 +47,13 @@ def train(config, **overrides: Any) -> dict:
     from stancekit.training.trainer import train as _train
 
     return _train(config, **overrides)
+
+
+def read_scored(folder) -> Any:
+    """The tables of a folder written by ``score()`` as pandas DataFrames, read on first use, with ``compare()``."""
+    from stancekit.scoring.read import read_scored as _read
+
+    return _read(folder)
 
 
 def __getattr__(name: str) -> Any:

@@ -230,7 +230,7 @@ class Analyzer:
         idx = self.config.editorial_labels.index("editorial")
         return [{"label": "editorial" if p[idx] >= 0.5 else "reporting", "score": float(p[idx])} for p in editorial_p]
 
-    def score(self, inputs, output, **kwargs):
+    def score(self, inputs, output=None, **kwargs):
         """Score a corpus to Parquet/JSONL (see :func:`stancekit.scoring.job.score`)."""
         from stancekit.scoring.job import score
 

@@ -55,12 +55,11 @@ def cmd_analyze(args) -> int:
     import stancekit
 
     an = stancekit.load(args.model, precision=args.precision)
-    actors = []
-    for spec in args.actor or []:
-        name, _, aliases = spec.partition("=")
-        actors.append({"name": name, "aliases": [a for a in aliases.split(",") if a]})
+    from stancekit.scoring.cli import parse_actor_args
+
+    actors = parse_actor_args(args.actor)
     for i, path in enumerate(args.files):
-        doc = an.analyze(_read_input(path), actors or None, use_ner=not args.no_ner)
+        doc = an.analyze(_read_input(path), actors, use_ner=not args.no_ner)
         if args.json:
             sys.stdout.write(doc.to_json() + "\n")
         else:
@@ -110,52 +109,83 @@ def cmd_score(args) -> int:
     return score_main(args)
 
 
+def cmd_compare(args) -> int:
+    from stancekit.scoring.cli import compare_main
+
+    return compare_main(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stancekit", description=__doc__)
+    from stancekit import __version__
+
+    fmt = argparse.ArgumentDefaultsHelpFormatter
+    parser = argparse.ArgumentParser(prog="stancekit", description=__doc__, formatter_class=fmt)
+    parser.add_argument("--version", action="version", version=f"stancekit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("analyze", help="per-sentence editorial flag and stance toward each actor")
+    p = sub.add_parser("analyze", help="per-sentence editorial flag and stance toward each actor", formatter_class=fmt)
     p.add_argument("files", nargs="+", help="text files, or - for standard input")
     p.add_argument("--model", default=None, help="model name or folder (default: news-small)")
     p.add_argument("--json", action="store_true", help="one JSON document per input")
-    p.add_argument("--actor", action="append", metavar="NAME[=ALIAS,...]", help="an actor to look for")
-    p.add_argument("--no-ner", action="store_true", help="only the --actor actors, no NER")
+    from stancekit.scoring.cli import add_actor_arguments
+
+    add_actor_arguments(p)
     add_precision_argument(p)
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("train", help="train a model from a train.yaml")
-    p.add_argument("--config", required=True)
-    p.add_argument("--output-dir", default=None)
-    p.add_argument("--data-dir", default=None)
+    p = sub.add_parser("train", help="train a model from a train.yaml", formatter_class=fmt)
+    p.add_argument("--config", required=True, help="the train.yaml to train from")
+    p.add_argument("--output-dir", default=None, help="model folder to write (default: the config's output_dir)")
+    p.add_argument("--data-dir", default=None, help="labelled data folder (default: $STANCEKIT_DATA)")
     p.add_argument("--device", default=None, help="torch device to train on (default: a CUDA GPU if visible, else cpu)")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("calibrate", help="refit a model's temperature (and biases) on its dev sets")
-    p.add_argument("model")
-    p.add_argument("--data-dir", default=None)
-    p.add_argument("--mode", choices=["temperature+bias", "temperature"], default="temperature+bias")
+    p = sub.add_parser(
+        "calibrate", help="refit a model's temperature (and biases) on its dev sets", formatter_class=fmt
+    )
+    p.add_argument("model", help="model name or folder")
+    p.add_argument("--data-dir", default=None, help="labelled data folder (default: $STANCEKIT_DATA)")
+    p.add_argument(
+        "--mode", choices=["temperature+bias", "temperature"], default="temperature+bias", help="what is refitted"
+    )
     p.set_defaults(func=cmd_calibrate)
 
     from stancekit.evaluation.harness import add_arguments as add_bench_arguments
 
-    p = sub.add_parser("bench", help="accuracy, calibration and speed against baselines")
+    p = sub.add_parser("bench", help="accuracy, calibration and speed against baselines", formatter_class=fmt)
     add_bench_arguments(p)
     p.set_defaults(func=cmd_bench)
 
     from stancekit.scoring.cli import add_arguments as add_score_arguments
+    from stancekit.scoring.cli import add_compare_arguments
 
-    p = sub.add_parser("score", help="score a corpus to Parquet/JSONL, resumably")
+    p = sub.add_parser("score", help="score a corpus to Parquet/JSONL, resumably", formatter_class=fmt)
     add_score_arguments(p)
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "compare", help="compare groups (outlets, months) toward an actor from a scored folder", formatter_class=fmt
+    )
+    add_compare_arguments(p)
+    p.set_defaults(func=cmd_compare)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from stancekit.errors import Interrupted
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except Interrupted as exc:
+        print(f"stancekit: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("stancekit: interrupted", file=sys.stderr)
+        return 130
     except StancekitError as exc:
-        print(f"stancekit: error: {exc}", file=sys.stderr)
+        message = exc.cli_message() if hasattr(exc, "cli_message") else str(exc)
+        print(f"stancekit: error: {message}", file=sys.stderr)
         return 2
 
 
