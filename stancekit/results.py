@@ -103,6 +103,24 @@ class Document:
     language: str | None = None
     metadata: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        head = self.text[:60].replace("\n", " ") + ("..." if len(self.text) > 60 else "")
+        stances = sum(len(s.stances) for s in self.sentences)
+        actors = ", ".join(a.name for a in self.actors[:5]) + (", ..." if len(self.actors) > 5 else "")
+        parts = [f"id={self.id!r}"] if self.id is not None else []
+        parts += [
+            f"text={head!r}",
+            f"sentences={len(self.sentences)}",
+            f"editorial={sum(s.editorial for s in self.sentences)}",
+            f"stances={stances}",
+            f"actors=[{actors}]",
+        ]
+        if self.language is not None:
+            parts.append(f"language={self.language!r}")
+        if self.metadata:
+            parts.append(f"metadata={list(self.metadata)}")
+        return f"Document({', '.join(parts)})"
+
     @property
     def editorial_share(self) -> float:
         return sum(s.editorial for s in self.sentences) / len(self.sentences) if self.sentences else 0.0

@@ -248,12 +248,7 @@ class Job:
         model = self._model(analyzer)
         state = read_manifest(self.out)
         if state is None:
-            if not holds_only_lock(self.out):
-                how = " (--overwrite / overwrite=True only clears folders written by stancekit)"
-                raise OutputError(
-                    f"{self.out} is not empty and holds no stancekit manifest.json; choose a new or empty folder"
-                    + (how if self.settings["overwrite"] else "")
-                )
+            _check_not_foreign(self.out, self.settings["overwrite"])
             return self._new_state(model), {}
         if self.settings["overwrite"]:
             clear_folder(self.out)
@@ -541,17 +536,25 @@ class Job:
         if not texts:
             return []
         try:
-            return analyzer.analyze_many(texts, s["actors"], use_ner=s["use_ner"])
+            return analyzer.analyze_many(texts, s["actors"], use_ner=s["use_ner"], check_language=False)
         except Exception:  # noqa: BLE001 - one bad document must not stop the job; retried alone below
             pass
         out = []
         for rec, _, _ in good:
             try:
-                out.append(analyzer.analyze_many([rec.text], s["actors"], use_ner=s["use_ner"])[0])
+                out.append(
+                    analyzer.analyze_many([rec.text], s["actors"], use_ner=s["use_ner"], check_language=False)[0]
+                )
             except Exception as exc:  # noqa: BLE001 - reported per record in errors/
                 fail(rec, f"analysis failed: {type(exc).__name__}: {exc}")
                 out.append(None)
         return out
+
+
+def _check_not_foreign(out: Path, overwrite: bool) -> None:
+    if not holds_only_lock(out):
+        how = " (--overwrite / overwrite=True only clears folders written by stancekit)" if overwrite else ""
+        raise OutputError(f"{out} is not empty and holds no stancekit manifest.json; choose a new or empty folder{how}")
 
 
 def _dumps(state: dict) -> bytes:
@@ -641,6 +644,8 @@ def prepare(
         raise OutputError(f"cannot create the output folder {out}: {exc.strerror or exc}") from exc
     lock = FolderLock(out)
     try:
+        if read_manifest(out) is None:
+            _check_not_foreign(out, overwrite)
         return Job(inputs, out, opts, info, settings, lock)
     except BaseException:
         lock.release()
