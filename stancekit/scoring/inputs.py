@@ -184,7 +184,8 @@ def probe(inputs, opts: ReadOptions, reserved: set[str]) -> InputInfo:
                     add(f.name, _arrow_type_name(f.type))
         elif type(item).__name__ in ("Dataset", "IterableDataset"):
             columns = list(item.column_names or [])
-            _check_columns("the Dataset", columns, opts)
+            if columns:  # an IterableDataset may not know its columns before it is read
+                _check_columns("the Dataset", columns, opts)
             schema = item.features.arrow_schema if item.features is not None else None
             if schema is not None:
                 _check_id_type("the Dataset", schema, opts)
