@@ -279,8 +279,8 @@ def coerce(value, type_name: str):
         if isinstance(value, dt.datetime):
             return value
         raise ValueError(f"{value!r} is not a timestamp")
-    if arrow_type(type_name) is None:
-        return json.dumps(value, default=str, ensure_ascii=False)
+    if arrow_type(type_name) is None:  # nested or dictionary-encoded: written as text
+        return value if isinstance(value, str) else json.dumps(value, default=str, ensure_ascii=False)
     return value
 
 

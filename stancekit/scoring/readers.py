@@ -276,7 +276,7 @@ def _frame_rows(df) -> Iterator[dict]:
 
     for start in range(0, len(df), 1024):
         for rec in df.iloc[start : start + 1024].to_dict("records"):
-            yield {k: (None if v is pd.NaT else v) for k, v in rec.items()}
+            yield {k: (None if v is pd.NaT or v is pd.NA else v) for k, v in rec.items()}
 
 
 def input_items(inputs) -> list:
