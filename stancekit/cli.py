@@ -115,10 +115,24 @@ def cmd_compare(args) -> int:
     return compare_main(args)
 
 
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Appends ``(default: X)`` to an option's help unless the help already says it or there is none to say."""
+
+    def _get_help_string(self, action) -> str:
+        text = action.help or ""
+        if "default" in text or not action.option_strings or action.required:
+            return text
+        if action.default is False or action.default is argparse.SUPPRESS:
+            return text
+        if action.default is None:
+            return text + " (default: none)"
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
     from stancekit import __version__
 
-    fmt = argparse.ArgumentDefaultsHelpFormatter
+    fmt = _DefaultsFormatter
     parser = argparse.ArgumentParser(prog="stancekit", description=__doc__, formatter_class=fmt)
     parser.add_argument("--version", action="version", version=f"stancekit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
