@@ -23,7 +23,7 @@ from stancekit.results import (
     group_schema,
     source_schema,
 )
-from stancekit.scoring.groups import doc_keys, group_rows, key_name
+from stancekit.scoring.groups import GroupTally, doc_keys, key_name
 
 
 def parts(folder: Path) -> list[Path]:
@@ -166,6 +166,9 @@ def aggregate(
     import pyarrow as pa
 
     names = [f.name for f in metadata]
+    types = {f.name: f.type for f in metadata}
+    key_fields = [pa.field(key_name(c, u), pa.string() if u else types.get(c, pa.string())) for c, u in group_by or []]
+    groups = GroupTally([f.name for f in key_fields], seed=seed, bootstrap=bootstrap) if group_by else None
     sinks = {
         "documents": TableSink(out / "documents", fmt, document_schema(metadata)),
         "document_actors": TableSink(out / "document_actors", fmt, document_actor_schema()),
@@ -173,16 +176,16 @@ def aggregate(
     try:
         corpus: dict[tuple, dict] = {}
         sources: dict[tuple, dict] = {}
-        keys: dict[str, tuple] = {}
-        kept_tallies: list[dict] = []
         for index, sentences, stances in _chunks(out):
             doc_rows, tallies = chunk_tables(index, sentences, stances, names)
             sinks["documents"].write(doc_rows)
             da_rows = [_doc_actor_row(a) for a in tallies]
             sinks["document_actors"].write(da_rows)
-            if group_by:
-                keys.update(doc_keys(doc_rows, group_by))
-                kept_tallies.extend(da_rows)
+            if groups is not None:
+                keys = doc_keys(doc_rows, group_by)
+                for row in da_rows:
+                    if row["doc_id"] in keys:
+                        groups.add(keys[row["doc_id"]], row)
             seen_docs: set[tuple] = set()
             for a in tallies:
                 c = corpus.setdefault(
@@ -238,11 +241,8 @@ def aggregate(
         for (h, hk, a, k), s in sorted(sources.items(), key=lambda kv: (-kv[1]["mentions"], kv[0]))
     ]
     tables = {"actors": (actor_schema(), actor_rows), "sources": (source_schema(), source_rows)}
-    if group_by:
-        types = {f.name: f.type for f in metadata}
-        key_fields = [pa.field(key_name(c, u), pa.string() if u else types.get(c, pa.string())) for c, u in group_by]
-        rows = group_rows(keys, kept_tallies, [f.name for f in key_fields], seed=seed, bootstrap=bootstrap)
-        tables["groups"] = (group_schema(key_fields), rows)
+    if groups is not None:
+        tables["groups"] = (group_schema(key_fields), groups.rows())
     else:
         for f in out.glob("groups.*"):
             f.unlink()

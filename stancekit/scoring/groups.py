@@ -68,6 +68,63 @@ def truncate(value, unit: str | None):
     return str(value.year)
 
 
+class GroupTally:
+    """Per (group key, actor, actor kind, holder kind): each document's mentions, score sum and label counts.
+
+    Filled one ``document_actors`` row at a time (a few numbers per row are kept, not the rows), then
+    :meth:`rows` computes the table.
+    """
+
+    def __init__(self, key_names: list[str], *, seed: int = 0, bootstrap: int = BOOTSTRAP) -> None:
+        self.key_names = key_names
+        self.seed = seed
+        self.bootstrap = bootstrap
+        self.cells: dict[tuple, dict[str, list]] = {}
+
+    def add(self, key: tuple, t: dict) -> None:
+        """Count one ``document_actors`` row (doc_id, actor, actor_kind, holder_kind, mentions, counts, mean_score)."""
+        for hk in (t["holder_kind"], ALL_HOLDERS):
+            cell = self.cells.setdefault((key, t["actor"], t["actor_kind"], hk), {})
+            d = cell.get(t["doc_id"])
+            if d is None:
+                d = cell[t["doc_id"]] = [0, 0.0, *[0 for _ in STANCE_LABELS]]
+            d[0] += t["mentions"]
+            d[1] += t["mean_score"] * t["mentions"]
+            for i, lab in enumerate(STANCE_LABELS):
+                d[2 + i] += t[lab]
+
+    def rows(self) -> list[dict]:
+        import numpy as np
+
+        out = []
+        for (key, actor, kind, hk), docs in sorted(self.cells.items(), key=lambda kv: _sort_key(kv[0])):
+            arr = np.array(list(docs.values()), dtype=np.float64)
+            m, s = arr[:, 0], arr[:, 1]
+            mentions = m.sum()
+            lo = hi = s.sum() / mentions
+            if self.bootstrap > 0 and len(arr) > 1:
+                crc = zlib.crc32(repr((key, actor, kind, hk)).encode("utf-8", "replace"))
+                rng = np.random.default_rng([self.seed, crc])
+                draws = rng.integers(0, len(arr), size=(self.bootstrap, len(arr)))
+                ratios = s[draws].sum(axis=1) / m[draws].sum(axis=1)
+                lo, hi = np.quantile(ratios, [0.025, 0.975])
+            out.append(
+                {
+                    **dict(zip(self.key_names, key, strict=True)),
+                    "actor": actor,
+                    "actor_kind": kind,
+                    "holder_kind": hk,
+                    "documents": len(arr),
+                    "mentions": int(mentions),
+                    **{f"share_{lab}": float(arr[:, 2 + i].sum() / mentions) for i, lab in enumerate(STANCE_LABELS)},
+                    "mean_score": round(float(s.sum() / mentions), 6),
+                    "ci_low": round(float(lo), 6),
+                    "ci_high": round(float(hi), 6),
+                }
+            )
+        return out
+
+
 def group_rows(
     doc_keys: dict[str, tuple],
     tallies: Iterable[dict],
@@ -76,51 +133,16 @@ def group_rows(
     seed: int = 0,
     bootstrap: int = BOOTSTRAP,
 ) -> list[dict]:
-    """One row per (group key, actor, actor kind, holder kind) from per-document tallies.
+    """One row per (group key, actor, actor kind, holder kind) from ``document_actors`` rows.
 
-    ``tallies`` are ``document_actors`` rows: doc_id, actor, actor_kind, holder_kind, mentions,
-    the label counts and mean_score. Documents missing from ``doc_keys`` are left out.
+    Documents missing from ``doc_keys`` are left out.
     """
-    import numpy as np
-
-    cells: dict[tuple, dict[str, list]] = {}
+    tally = GroupTally(key_names, seed=seed, bootstrap=bootstrap)
     for t in tallies:
         key = doc_keys.get(t["doc_id"])
-        if key is None:
-            continue
-        for hk in (t["holder_kind"], ALL_HOLDERS):
-            cell = cells.setdefault((key, t["actor"], t["actor_kind"], hk), {})
-            d = cell.setdefault(t["doc_id"], [0, 0.0, *[0 for _ in STANCE_LABELS]])
-            d[0] += t["mentions"]
-            d[1] += t["mean_score"] * t["mentions"]
-            for i, lab in enumerate(STANCE_LABELS):
-                d[2 + i] += t[lab]
-    rows = []
-    for (key, actor, kind, hk), docs in sorted(cells.items(), key=lambda kv: _sort_key(kv[0])):
-        arr = np.array(list(docs.values()), dtype=np.float64)
-        m, s = arr[:, 0], arr[:, 1]
-        mentions = m.sum()
-        lo = hi = s.sum() / mentions
-        if bootstrap > 0 and len(arr) > 1:
-            rng = np.random.default_rng([seed, zlib.crc32(repr((key, actor, kind, hk)).encode("utf-8", "replace"))])
-            draws = rng.integers(0, len(arr), size=(bootstrap, len(arr)))
-            ratios = s[draws].sum(axis=1) / m[draws].sum(axis=1)
-            lo, hi = np.quantile(ratios, [0.025, 0.975])
-        rows.append(
-            {
-                **dict(zip(key_names, key, strict=True)),
-                "actor": actor,
-                "actor_kind": kind,
-                "holder_kind": hk,
-                "documents": len(arr),
-                "mentions": int(mentions),
-                **{f"share_{lab}": float(arr[:, 2 + i].sum() / mentions) for i, lab in enumerate(STANCE_LABELS)},
-                "mean_score": round(float(s.sum() / mentions), 6),
-                "ci_low": round(float(lo), 6),
-                "ci_high": round(float(hi), 6),
-            }
-        )
-    return rows
+        if key is not None:
+            tally.add(key, t)
+    return tally.rows()
 
 
 def _sort_key(cell: tuple) -> tuple:
