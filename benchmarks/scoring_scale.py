@@ -1,6 +1,7 @@
 """Corpus scoring at growing sizes: sentences/s and peak RSS should stay flat.
 
     python benchmarks/scoring_scale.py --sizes 1000 10000 100000 [--model news-small] [--precision auto]
+    python benchmarks/scoring_scale.py --sizes 10000 --metadata --group-by outlet,date:month   # the corpus path
 
 Each size runs in a fresh process (so peak RSS is that run's own) over synthetic documents made
 of NewsMTSC train sentences (or the example articles without the shared data), 20 per document.
@@ -30,29 +31,39 @@ def _sentences() -> list[str]:
         return [s.text for f in sorted(Path("examples").glob("*.txt")) for s in seg.segment(f.read_text()).sentences]
 
 
-def write_documents(path: Path, size: int) -> None:
-    """About ``size`` sentences as JSONL documents of 20 sentences, with ids ``d0``, ``d20``, ..."""
+def write_documents(path: Path, size: int, metadata: bool = False) -> None:
+    """About ``size`` sentences as JSONL documents of 20 sentences, with ids ``d0``, ``d20``, ...
+
+    ``metadata`` adds outlet, date and genre columns (three outlets, a year of dates, two genres).
+    """
     sents = _sentences()
     with path.open("w") as fh:
         for d in range(0, size, 20):
             text = " ".join(sents[(d + i) % len(sents)] for i in range(20))
-            fh.write(json.dumps({"id": f"d{d}", "text": text}) + "\n")
+            row = {"id": f"d{d}", "text": text}
+            if metadata:
+                k = d // 20
+                row |= {"outlet": f"outlet-{k % 3}", "date": f"2026-{k % 12 + 1:02d}-{k % 28 + 1:02d}"}
+                row["genre"] = "opinion" if k % 4 == 0 else "news"
+            fh.write(json.dumps(row) + "\n")
 
 
-def one(size: int, model: str | None, precision: str = "auto") -> dict:
+def one(size: int, model: str | None, precision: str = "auto", metadata: bool = False, group_by=None) -> dict:
     import resource
 
     import stancekit
 
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "docs.jsonl"
-        write_documents(src, size)
+        write_documents(src, size, metadata)
         an = stancekit.load(model, precision=precision)
         t = time.perf_counter()
-        summary = an.score(src, Path(tmp) / "out", id_column="id", progress=False)
+        summary = an.score(src, Path(tmp) / "out", id_column="id", progress=False, group_by=group_by)
         dt = time.perf_counter() - t
     return {
         "target_sentences": size,
+        "metadata": metadata,
+        "group_by": group_by,
         "precision": an.precision,
         "documents": summary.documents,
         "sentences": summary.sentences,
@@ -67,21 +78,26 @@ def main() -> int:
     p.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     p.add_argument("--model", default=None)
     p.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16"])
+    p.add_argument("--metadata", action="store_true", help="documents carry outlet, date and genre columns")
+    p.add_argument("--group-by", default=None, help="also write a groups table (e.g. outlet,date:month)")
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)
     p.add_argument("--out", default="benchmarks/results/scoring_scale.json")
     args = p.parse_args()
     if args.one:
-        print(json.dumps(one(args.one, args.model, args.precision)))
+        print(json.dumps(one(args.one, args.model, args.precision, args.metadata, args.group_by)))
         return 0
     rows = []
     for size in args.sizes:
         cmd = [sys.executable, __file__, "--one", str(size), "--precision", args.precision]
         cmd += ["--model", args.model] if args.model else []
+        cmd += ["--metadata"] if args.metadata else []
+        cmd += ["--group-by", args.group_by] if args.group_by else []
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
         rows.append(json.loads(out))
         r = rows[-1]
         print(
-            f"{r['sentences']:>7} sentences ({r['precision']}): {r['sentences_per_s']:>6} sentences/s, "
+            f"{r['sentences']:>7} sentences ({r['precision']}, metadata={args.metadata}, group_by={args.group_by}): "
+            f"{r['sentences_per_s']:>6} sentences/s, "
             f"peak RSS {r['peak_rss_mb']} MB"
         )
     from stancekit.evaluation.speed import machine

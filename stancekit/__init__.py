@@ -22,6 +22,7 @@ __all__ = [
     "__version__",
     "errors",
     "load",
+    "read_scored",
     "report",
     "train",
 ]
@@ -54,6 +55,13 @@ def report(source, output=None, **kwargs: Any) -> str:
     from stancekit.reporting import report as _report
 
     return _report(source, output, **kwargs)
+
+
+def read_scored(folder) -> Any:
+    """The tables of a folder written by ``score()`` as pandas DataFrames, read on first use, with ``compare()``."""
+    from stancekit.scoring.read import read_scored as _read
+
+    return _read(folder)
 
 
 def __getattr__(name: str) -> Any:

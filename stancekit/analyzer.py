@@ -115,9 +115,19 @@ class Analyzer:
         return self.analyze_many([text], actors, use_ner=use_ner)[0]
 
     def analyze_many(
-        self, texts: Iterable[str], actors: Sequence[str | Mapping] | None = None, *, use_ner: bool = True
+        self,
+        texts: Iterable[str],
+        actors: Sequence[str | Mapping] | None = None,
+        *,
+        use_ner: bool = True,
+        check_language: bool = True,
     ) -> list[Document]:
-        """Analyse many documents in one batched model pass (same results as one by one)."""
+        """Analyse many documents in one batched model pass (same results as one by one).
+
+        Each document's language is detected (``Document.language``); the models are English-only,
+        so a text detected as another language gets a :class:`~stancekit.errors.LanguageWarning`
+        (``check_language=False`` skips both, as ``score()`` does, which reports languages itself).
+        """
         from stancekit.text.actors import parse_actor_specs
 
         texts = list(texts) if not isinstance(texts, str) else None
@@ -130,6 +140,8 @@ class Analyzer:
         docs: list[Document] = []
         for block, segs in self._ahead.blocks(texts):
             docs.extend(self._analyze_block(block, segs, specs, use_ner))
+        if check_language:
+            _check_languages(docs)
         return docs
 
     def _analyze_block(self, texts, segmentations, specs, use_ner: bool) -> list[Document]:
@@ -292,7 +304,7 @@ class Analyzer:
         idx = self.config.editorial_labels.index("editorial")
         return [{"label": "editorial" if p[idx] >= 0.5 else "reporting", "score": float(p[idx])} for p in editorial_p]
 
-    def score(self, inputs, output, **kwargs):
+    def score(self, inputs, output=None, **kwargs):
         """Score a corpus to Parquet/JSONL (see :func:`stancekit.scoring.job.score`)."""
         from stancekit.scoring.job import score
 
@@ -306,6 +318,26 @@ class Analyzer:
         return (
             f"Analyzer(model={self.name!r}, marking={self.config.marking!r}, precision={self.precision!r}, "
             f"quantized={self.quantized}, path={str(self.model_path)!r})"
+        )
+
+
+def _check_languages(docs: list[Document]) -> None:
+    import warnings
+
+    from stancekit.errors import LanguageWarning
+    from stancekit.language import detect
+
+    foreign: dict[str, int] = {}
+    for d in docs:
+        d.language = detect(d.text)
+        if d.language is not None and d.language != "en":
+            foreign[d.language] = foreign.get(d.language, 0) + 1
+    if foreign:
+        listed = ", ".join(f"{lang} ({n})" for lang, n in sorted(foreign.items()))
+        warnings.warn(
+            f"text detected as not English: {listed}; the models are English-only, so these labels are unreliable",
+            LanguageWarning,
+            stacklevel=4,
         )
 
 

@@ -146,17 +146,41 @@ def cmd_score(args) -> int:
     return score_main(args)
 
 
+def cmd_compare(args) -> int:
+    from stancekit.scoring.cli import compare_main
+
+    return compare_main(args)
+
+
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Appends ``(default: X)`` to an option's help unless the help already says it or there is none to say."""
+
+    def _get_help_string(self, action) -> str:
+        text = action.help or ""
+        if "default" in text or not action.option_strings or action.required:
+            return text
+        if action.default is False or action.default is argparse.SUPPRESS:
+            return text
+        if action.default is None:
+            return text + " (default: none)"
+        return super()._get_help_string(action)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stancekit", description=__doc__)
+    from stancekit import __version__
+
+    fmt = _DefaultsFormatter
+    parser = argparse.ArgumentParser(prog="stancekit", description=__doc__, formatter_class=fmt)
+    parser.add_argument("--version", action="version", version=f"stancekit {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("analyze", help="per-sentence editorial flag and stance toward each actor")
+    p = sub.add_parser("analyze", help="per-sentence editorial flag and stance toward each actor", formatter_class=fmt)
     p.add_argument("files", nargs="+", help="text files, or - for standard input")
     p.add_argument("--model", default=None, help="model name or folder (default: news-small)")
     p.add_argument("--json", action="store_true", help="one JSON document per input")
-    p.add_argument("--actor", action="append", metavar="NAME[=ALIAS,...]", help="an actor to look for")
-    p.add_argument("--actors-file", action="append", metavar="FILE", help="actors from a JSON or YAML file")
-    p.add_argument("--no-ner", action="store_true", help="only the --actor / --actors-file actors, no NER")
+    from stancekit.scoring.cli import add_actor_arguments
+
+    add_actor_arguments(p)
     p.add_argument("--explain", action="store_true", help="also print the words behind each label")
     p.add_argument(
         "--explain-method",
@@ -167,7 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_precision_argument(p)
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("report", help="a self-contained HTML report of an article (text file) or a scored folder")
+    p = sub.add_parser(
+        "report", help="a self-contained HTML report of an article (text file) or a scored folder", formatter_class=fmt
+    )
     p.add_argument("input", help="a UTF-8 text file (article view) or a folder written by score (corpus view)")
     p.add_argument("-o", "--output", required=True, help="the .html file to write")
     p.add_argument("--model", default=None, help="model for an article (default: news-small)")
@@ -177,45 +203,65 @@ def build_parser() -> argparse.ArgumentParser:
         default="integrated-gradients",
         help="word highlights for an article (default: integrated-gradients)",
     )
-    p.add_argument("--title", default=None)
+    p.add_argument("--title", default=None, help="page title (default: the file or folder name)")
     p.add_argument("--group-by", default=None, help="corpus: metadata column to group by (default: outlet, if present)")
     p.add_argument("--date-column", default=None, help="corpus: date column (default: date, if present)")
     p.add_argument("--holder-kind", choices=["author", "source"], default=None, help="corpus: only these stances")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("train", help="train a model from a train.yaml")
-    p.add_argument("--config", required=True)
-    p.add_argument("--output-dir", default=None)
-    p.add_argument("--data-dir", default=None)
+    p = sub.add_parser("train", help="train a model from a train.yaml", formatter_class=fmt)
+    p.add_argument("--config", required=True, help="the train.yaml to train from")
+    p.add_argument("--output-dir", default=None, help="model folder to write (default: the config's output_dir)")
+    p.add_argument("--data-dir", default=None, help="labelled data folder (default: $STANCEKIT_DATA)")
     p.add_argument("--device", default=None, help="torch device to train on (default: a CUDA GPU if visible, else cpu)")
     p.set_defaults(func=cmd_train)
 
-    p = sub.add_parser("calibrate", help="refit a model's temperature (and biases) on its dev sets")
-    p.add_argument("model")
-    p.add_argument("--data-dir", default=None)
-    p.add_argument("--mode", choices=["temperature+bias", "temperature"], default="temperature+bias")
+    p = sub.add_parser(
+        "calibrate", help="refit a model's temperature (and biases) on its dev sets", formatter_class=fmt
+    )
+    p.add_argument("model", help="model name or folder")
+    p.add_argument("--data-dir", default=None, help="labelled data folder (default: $STANCEKIT_DATA)")
+    p.add_argument(
+        "--mode", choices=["temperature+bias", "temperature"], default="temperature+bias", help="what is refitted"
+    )
     p.set_defaults(func=cmd_calibrate)
 
     from stancekit.evaluation.harness import add_arguments as add_bench_arguments
 
-    p = sub.add_parser("bench", help="accuracy, calibration and speed against baselines")
+    p = sub.add_parser("bench", help="accuracy, calibration and speed against baselines", formatter_class=fmt)
     add_bench_arguments(p)
     p.set_defaults(func=cmd_bench)
 
     from stancekit.scoring.cli import add_arguments as add_score_arguments
+    from stancekit.scoring.cli import add_compare_arguments
 
-    p = sub.add_parser("score", help="score a corpus to Parquet/JSONL, resumably")
+    p = sub.add_parser("score", help="score a corpus to Parquet/JSONL, resumably", formatter_class=fmt)
     add_score_arguments(p)
     p.set_defaults(func=cmd_score)
+
+    p = sub.add_parser(
+        "compare", help="compare groups (outlets, months) toward an actor from a scored folder", formatter_class=fmt
+    )
+    add_compare_arguments(p)
+    p.set_defaults(func=cmd_compare)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from stancekit.errors import Interrupted
+
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except Interrupted as exc:
+        print(f"stancekit: {exc}", file=sys.stderr)
+        return 130
+    except KeyboardInterrupt:
+        print("stancekit: interrupted", file=sys.stderr)
+        return 130
     except StancekitError as exc:
-        print(f"stancekit: error: {exc}", file=sys.stderr)
+        message = exc.cli_message() if hasattr(exc, "cli_message") else str(exc)
+        print(f"stancekit: error: {message}", file=sys.stderr)
         return 2
 
 

@@ -58,3 +58,75 @@ class ResumeError(StancekitError):
 
 class OptionalDependencyError(StancekitError, ImportError):
     """A feature needs an optional package that is not installed; the message says which extra to install."""
+
+
+class OutputError(StancekitError, OSError):
+    """The output folder cannot be used: not writable, a file, full, or not a stancekit folder."""
+
+
+class OutputLockedError(OutputError):
+    """Another job holds the output folder's lock; ``pid`` is its process id (None if unknown)."""
+
+    def __init__(self, message: str, pid: int | None = None) -> None:
+        super().__init__(message)
+        self.pid = pid
+
+
+class OptionsChangedError(ResumeError):
+    """A rerun into a scored folder changed inputs or options; says what changed, in one line.
+
+    ``changes`` is a list of ``(option, old, new)``; ``remedies`` the keyword names that would make
+    the job go on (``overwrite``, ``update``). ``str()`` names Python keywords, :meth:`cli_message`
+    the command-line flags.
+    """
+
+    def __init__(self, folder: str, changes: list[tuple[str, object, object]], remedies: list[str]) -> None:
+        self.folder = folder
+        self.changes = changes
+        self.remedies = remedies
+        super().__init__(self._message(lambda k: k, lambda k: f"{k}=True"))
+
+    def _message(self, name, flag) -> str:
+        what = "; ".join(f"{name(k)} changed: {_short(a)} -> {_short(b)}" for k, a, b in self.changes)
+        how = " or ".join(flag(r) for r in self.remedies)
+        return f"{self.folder} was scored with other settings ({what}); rerun with the old ones, or pass {how}"
+
+    def cli_message(self) -> str:
+        def flag(k: str) -> str:
+            return "--" + CLI_FLAGS.get(k, k).replace("_", "-")
+
+        return self._message(flag, flag)
+
+
+class InputChangedError(OptionsChangedError):
+    """The inputs differ from those the folder was scored from (``changes`` name each input)."""
+
+    def _message(self, name, flag) -> str:
+        what = "; ".join(f"{k}: {a} -> {b}" for k, a, b in self.changes)
+        how = " or ".join(flag(r) for r in self.remedies)
+        return f"{self.folder} was scored from other input ({what}); pass {how}"
+
+
+#: Python keyword -> command-line flag (without dashes) where the two differ.
+CLI_FLAGS = {"fmt": "format", "use_ner": "no_ner", "actors": "actor"}
+
+
+def _short(value, limit: int = 60) -> str:
+    text = repr(value) if not isinstance(value, str) else value
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+class Interrupted(StancekitError):
+    """A scoring job was stopped (Ctrl-C); its finished chunks are kept and a rerun resumes."""
+
+    def __init__(self, documents: int) -> None:
+        super().__init__(f"interrupted after {documents} documents; run the same command to resume")
+        self.documents = documents
+
+
+class StancekitWarning(UserWarning):
+    """Base category of the warnings stancekit issues (filter them with ``warnings.filterwarnings``)."""
+
+
+class LanguageWarning(StancekitWarning):
+    """The text is not in a language the models were trained on (English)."""

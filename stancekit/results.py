@@ -103,6 +103,24 @@ class Document:
     language: str | None = None
     metadata: dict = field(default_factory=dict)
 
+    def __repr__(self) -> str:
+        head = self.text[:60].replace("\n", " ") + ("..." if len(self.text) > 60 else "")
+        stances = sum(len(s.stances) for s in self.sentences)
+        actors = ", ".join(a.name for a in self.actors[:5]) + (", ..." if len(self.actors) > 5 else "")
+        parts = [f"id={self.id!r}"] if self.id is not None else []
+        parts += [
+            f"text={head!r}",
+            f"sentences={len(self.sentences)}",
+            f"editorial={sum(s.editorial for s in self.sentences)}",
+            f"stances={stances}",
+            f"actors=[{actors}]",
+        ]
+        if self.language is not None:
+            parts.append(f"language={self.language!r}")
+        if self.metadata:
+            parts.append(f"metadata={list(self.metadata)}")
+        return f"Document({', '.join(parts)})"
+
     @property
     def editorial_share(self) -> float:
         return sum(s.editorial for s in self.sentences) / len(self.sentences) if self.sentences else 0.0
@@ -194,7 +212,8 @@ def summarize_actors(names: list[tuple[str, str, list[str]]], stances: list[Acto
     return out
 
 
-def sentence_schema():
+def sentence_schema(extra=()):
+    """Rows of ``sentences/``; ``extra`` are the kept metadata fields (``pa.Field``)."""
     import pyarrow as pa
 
     return pa.schema(
@@ -206,11 +225,13 @@ def sentence_schema():
             ("text", pa.string()),
             ("editorial", pa.bool_()),
             ("editorial_score", pa.float32()),
+            *extra,
         ]
     )
 
 
-def stance_schema():
+def stance_schema(extra=()):
+    """Rows of ``stances/``; ``extra`` are the kept metadata fields (``pa.Field``)."""
     import pyarrow as pa
 
     return pa.schema(
@@ -227,5 +248,135 @@ def stance_schema():
             ("holder_kind", pa.string()),
             ("label", pa.string()),
             *[(f"p_{lab}", pa.float32()) for lab in STANCE_LABELS],
+            *extra,
         ]
     )
+
+
+# ----------------------------------------------------------------- the scored folder's other tables
+def error_schema():
+    """Rows of ``errors/``: one per record that was not scored, and why."""
+    import pyarrow as pa
+
+    return pa.schema([("source", pa.string()), ("line", pa.int64()), ("doc_id", pa.string()), ("reason", pa.string())])
+
+
+def index_schema(metadata=()):
+    """Rows of ``index/``: one per scored document, with its content hash and all its metadata."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("source", pa.string()),
+            ("line", pa.int64()),
+            ("hash", pa.string()),
+            ("language", pa.string()),
+            *metadata,
+        ]
+    )
+
+
+def document_schema(metadata=()):
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("language", pa.string()),
+            ("sentences", pa.int64()),
+            ("editorial_sentences", pa.int64()),
+            ("editorial_share", pa.float64()),
+            ("actors", pa.int64()),
+            *metadata,
+        ]
+    )
+
+
+def _label_counts():
+    import pyarrow as pa
+
+    return [pa.field(lab, pa.int64()) for lab in STANCE_LABELS]
+
+
+def document_actor_schema():
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("doc_id", pa.string()),
+            ("actor", pa.string()),
+            ("actor_kind", pa.string()),
+            ("holder_kind", pa.string()),
+            ("mentions", pa.int64()),
+            *_label_counts(),
+            ("mean_score", pa.float64()),
+        ]
+    )
+
+
+def actor_schema():
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("actor", pa.string()),
+            ("actor_kind", pa.string()),
+            ("mentions", pa.int64()),
+            ("documents", pa.int64()),
+            *[pa.field(f"share_{lab}", pa.float64()) for lab in STANCE_LABELS],
+            ("mean_score", pa.float64()),
+            *[
+                pa.field(f"{hk}_{c}", t)
+                for hk in HOLDER_KINDS
+                for c, t in (("mentions", pa.int64()), ("mean_score", pa.float64()))
+            ],
+        ]
+    )
+
+
+def source_schema():
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("holder", pa.string()),
+            ("holder_kind", pa.string()),
+            ("actor", pa.string()),
+            ("actor_kind", pa.string()),
+            ("mentions", pa.int64()),
+            *_label_counts(),
+            ("documents", pa.int64()),
+        ]
+    )
+
+
+def group_schema(keys=()):
+    """Rows of ``groups``: group keys (``pa.Field``) x actor x holder kind (``all`` pools both)."""
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            *keys,
+            ("actor", pa.string()),
+            ("actor_kind", pa.string()),
+            ("holder_kind", pa.string()),
+            ("documents", pa.int64()),
+            ("mentions", pa.int64()),
+            *[pa.field(f"share_{lab}", pa.float64()) for lab in STANCE_LABELS],
+            ("mean_score", pa.float64()),
+            ("ci_low", pa.float64()),
+            ("ci_high", pa.float64()),
+        ]
+    )
+
+
+#: Column names the result tables use themselves; a metadata column of one of these names is
+#: written as ``input_<name>``.
+RESERVED_COLUMNS = frozenset(
+    {"doc_id", "sentence", "start", "end", "text", "editorial", "editorial_score", "actor", "actor_kind", "mention"}
+    | {"resolved", "holder", "holder_kind", "label", "language", "sentences", "editorial_sentences", "hash"}
+    | {"editorial_share", "actors", "mentions", "mean_score", "source", "line", "reason", "documents"}
+    | {f"p_{lab}" for lab in STANCE_LABELS}
+    | set(STANCE_LABELS)
+)

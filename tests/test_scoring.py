@@ -199,7 +199,7 @@ def test_bad_records_go_to_errors_and_the_rest_is_scored(tiny_analyzer, tmp_path
         for f in sorted((tmp_path / "out" / "errors").glob("*.jsonl"))
         for line in f.read_text().splitlines()
     ]
-    assert [e["location"] for e in errors] == [2, 3, 4, 5, 6, 7]
+    assert [e["line"] for e in errors] == [2, 3, 4, 5, 6, 7]
     assert all(e["source"] == "mixed.jsonl" and e["reason"] for e in errors)
     assert summary.failed == 6 and summary.documents == 2
     assert {r["doc_id"] for r in _table(tmp_path / "out", "sentences")} == {"mixed.jsonl:1", "mixed.jsonl:8"}

@@ -1,72 +1,45 @@
-"""Per-document and per-actor corpus aggregates, computed from the written parts at the end.
+"""Per-document, per-actor, per-source and per-group tables, computed from the written parts at the end.
 
-A document's sentences and stances are always in the same chunk, so ``sentences/part-k`` and
-``stances/part-k`` hold everything about the documents of chunk ``k``: the per-document tables are
-computed one part at a time and streamed to disk, and only the corpus table (one row per actor)
-is held in memory. Memory stays bounded whatever the size of the corpus.
+A document's sentences, stances and index row are always in the same chunk, so part ``k`` of each
+table holds everything about the documents of chunk ``k``: the per-document tables are computed one
+part at a time and streamed to disk; the corpus tables (one row per actor, per holder and target) are
+held in memory, and ``groups`` keeps one small tally per (document, actor, holder kind).
 """
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
 
+from stancekit.errors import OutputError
 from stancekit.labels import STANCE_LABELS
+from stancekit.results import (
+    HOLDER_KINDS,
+    actor_schema,
+    document_actor_schema,
+    document_schema,
+    group_schema,
+    source_schema,
+)
+from stancekit.scoring.groups import GroupTally, doc_keys, key_name
 
 
-def _parts(folder: Path) -> list[Path]:
+def parts(folder: Path) -> list[Path]:
     return sorted(p for p in folder.glob("part-*") if p.suffix in (".parquet", ".jsonl"))
 
 
-def _rows(path: Path) -> list[dict]:
+def read_rows(path: Path) -> list[dict]:
     if path.suffix == ".parquet":
         import pyarrow.parquet as pq
 
         return pq.read_table(path).to_pylist()
-    import json
-
     with path.open("r", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh]
 
 
-def _schemas():
-    import pyarrow as pa
-
-    counts = [pa.field(lab, pa.int64()) for lab in STANCE_LABELS]
-    documents = pa.schema(
-        [
-            ("doc_id", pa.string()),
-            ("sentences", pa.int64()),
-            ("editorial_sentences", pa.int64()),
-            ("editorial_share", pa.float64()),
-            ("actors", pa.int64()),
-        ]
-    )
-    document_actors = pa.schema(
-        [
-            ("doc_id", pa.string()),
-            ("actor", pa.string()),
-            ("actor_kind", pa.string()),
-            ("mentions", pa.int64()),
-            *counts,
-            ("mean_score", pa.float64()),
-        ]
-    )
-    actors = pa.schema(
-        [
-            ("actor", pa.string()),
-            ("actor_kind", pa.string()),
-            ("mentions", pa.int64()),
-            ("documents", pa.int64()),
-            *[pa.field(f"share_{lab}", pa.float64()) for lab in STANCE_LABELS],
-            ("mean_score", pa.float64()),
-        ]
-    )
-    return {"documents": documents, "document_actors": document_actors, "actors": actors}
-
-
-class _TableSink:
+class TableSink:
     """Rows appended batch by batch to ``stem``.parquet / .jsonl, renamed into place on success."""
 
     def __init__(self, stem: Path, fmt: str, schema) -> None:
@@ -74,14 +47,18 @@ class _TableSink:
         self.tmp = self.path.with_name(f".{self.path.name}.tmp-{os.getpid()}")
         self.schema = schema
         self.rows = 0
-        if fmt == "jsonl":
-            self._fh = self.tmp.open("w", encoding="utf-8")
-            self._pq = None
-        else:
-            import pyarrow.parquet as pq
+        try:
+            if fmt == "jsonl":
+                self._fh = self.tmp.open("w", encoding="utf-8")
+                self._pq = None
+            else:
+                import pyarrow.parquet as pq
 
-            self._fh = None
-            self._pq = pq.ParquetWriter(str(self.tmp), schema)
+                self._fh = None
+                self._pq = pq.ParquetWriter(str(self.tmp), schema)
+        except OSError as exc:
+            self.tmp.unlink(missing_ok=True)
+            raise OutputError(f"cannot write {self.path}: {exc.strerror or exc}") from exc
 
     def write(self, rows: list[dict]) -> None:
         if not rows:
@@ -92,9 +69,7 @@ class _TableSink:
 
             self._pq.write_table(pa.Table.from_pylist(rows, schema=self.schema))
         else:
-            import json
-
-            self._fh.write("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))
+            self._fh.write("".join(json.dumps(r, ensure_ascii=False, default=str) + "\n" for r in rows))
 
     def close(self) -> None:
         if self._pq is not None:
@@ -105,103 +80,180 @@ class _TableSink:
             self._fh.close()
         os.replace(self.tmp, self.path)
 
+    def abort(self) -> None:
+        try:
+            if self._pq is not None:
+                self._pq.close()
+            else:
+                self._fh.close()
+        except Exception:  # noqa: BLE001 - the write already failed; the temporary file goes either way
+            pass
+        self.tmp.unlink(missing_ok=True)
 
-def _chunk_tables(sentences: list[dict], stances: list[dict]) -> tuple[list[dict], list[dict]]:
-    """The documents rows of one chunk, and its (document, actor) tallies with their score sums."""
+
+def _tally_row(doc_id, actor, kind, hk) -> dict:
+    return {
+        "doc_id": doc_id,
+        "actor": actor,
+        "actor_kind": kind,
+        "holder_kind": hk,
+        "mentions": 0,
+        **{lab: 0 for lab in STANCE_LABELS},
+        "score_sum": 0.0,
+    }
+
+
+def chunk_tables(index: list[dict], sentences: list[dict], stances: list[dict], metadata: list[str]):
+    """The documents rows of one chunk, and its (document, actor, holder kind) tallies with score sums."""
     docs: dict[str, dict] = {}
+    for r in index:
+        docs[r["doc_id"]] = {
+            "doc_id": r["doc_id"],
+            "language": r.get("language"),
+            "sentences": 0,
+            "editorial_sentences": 0,
+            **{m: r.get(m) for m in metadata},
+        }
     for r in sentences:
         d = docs.setdefault(r["doc_id"], {"doc_id": r["doc_id"], "sentences": 0, "editorial_sentences": 0})
         d["sentences"] += 1
         d["editorial_sentences"] += int(bool(r["editorial"]))
-    per_doc_actor: dict[tuple[str, str], dict] = {}
+    tallies: dict[tuple, dict] = {}
     for r in stances:
-        a = per_doc_actor.setdefault(
-            (r["doc_id"], r["actor"]),
-            {
-                "doc_id": r["doc_id"],
-                "actor": r["actor"],
-                "actor_kind": r["actor_kind"],
-                "mentions": 0,
-                **{lab: 0 for lab in STANCE_LABELS},
-                "score_sum": 0.0,
-            },
-        )
+        hk = r.get("holder_kind") or "author"
+        a = tallies.get((r["doc_id"], r["actor"], r["actor_kind"], hk))
+        if a is None:
+            a = tallies[(r["doc_id"], r["actor"], r["actor_kind"], hk)] = _tally_row(
+                r["doc_id"], r["actor"], r["actor_kind"], hk
+            )
         a["mentions"] += 1
         a[r["label"]] += 1
         a["score_sum"] += r["p_positive"] - r["p_negative"]
-    actors_per_doc: dict[str, int] = {}
-    for a in per_doc_actor.values():
-        actors_per_doc[a["doc_id"]] = actors_per_doc.get(a["doc_id"], 0) + 1
-    doc_rows = [
-        {
-            **d,
-            "editorial_share": d["editorial_sentences"] / d["sentences"] if d["sentences"] else 0.0,
-            "actors": actors_per_doc.get(d["doc_id"], 0),
-        }
-        for d in docs.values()
-    ]
-    return doc_rows, list(per_doc_actor.values())
+    actors_per_doc: dict[str, set] = {}
+    for doc_id, actor, kind, _ in tallies:
+        actors_per_doc.setdefault(doc_id, set()).add((actor, kind))
+    for d in docs.values():
+        d["editorial_share"] = d["editorial_sentences"] / d["sentences"] if d["sentences"] else 0.0
+        d["actors"] = len(actors_per_doc.get(d["doc_id"], ()))
+    return list(docs.values()), list(tallies.values())
 
 
 def _doc_actor_row(tally: dict) -> dict:
     row = {k: v for k, v in tally.items() if k != "score_sum"}
-    row["mean_score"] = tally["score_sum"] / tally["mentions"]
+    row["mean_score"] = round(tally["score_sum"] / tally["mentions"], 6)
     return row
 
 
-def _chunks(out: Path) -> Iterator[tuple[list[dict], list[dict]]]:
-    sentence_parts = {p.stem: p for p in _parts(out / "sentences")}
-    stance_parts = {p.stem: p for p in _parts(out / "stances")}
-    for stem in sorted(sentence_parts.keys() | stance_parts.keys()):
-        sentences = _rows(sentence_parts[stem]) if stem in sentence_parts else []
-        stances = _rows(stance_parts[stem]) if stem in stance_parts else []
-        yield sentences, stances
+def _chunks(out: Path) -> Iterator[tuple[list[dict], list[dict], list[dict]]]:
+    found = {t: {p.stem: p for p in parts(out / t)} for t in ("index", "sentences", "stances")}
+    for stem in sorted(set().union(*(f.keys() for f in found.values()))):
+        yield tuple(read_rows(found[t][stem]) if stem in found[t] else [] for t in ("index", "sentences", "stances"))
 
 
-def aggregate(out: Path, fmt: str) -> dict[str, int]:
-    """Write documents, document_actors and actors tables; return their row counts."""
-    schemas = _schemas()
-    sinks = {name: _TableSink(out / name, fmt, schemas[name]) for name in ("documents", "document_actors")}
-    corpus: dict[str, dict] = {}
-    for sentences, stances in _chunks(out):
-        doc_rows, tallies = _chunk_tables(sentences, stances)
-        sinks["documents"].write(doc_rows)
-        sinks["document_actors"].write([_doc_actor_row(a) for a in tallies])
-        for a in tallies:  # a document's rows for an actor are all in its chunk: one tally per document
-            c = corpus.setdefault(
-                a["actor"],
-                {
-                    "actor": a["actor"],
-                    "actor_kind": a["actor_kind"],
-                    "mentions": 0,
-                    **{lab: 0 for lab in STANCE_LABELS},
-                    "score_sum": 0.0,
-                    "documents": 0,
-                },
-            )
-            c["mentions"] += a["mentions"]
-            for lab in STANCE_LABELS:
-                c[lab] += a[lab]
-            c["score_sum"] += a["score_sum"]
-            c["documents"] += 1
-    for sink in sinks.values():
-        sink.close()
+def aggregate(
+    out: Path,
+    fmt: str,
+    metadata: list,
+    group_by: list[tuple[str, str | None]] | None = None,
+    *,
+    seed: int = 0,
+    bootstrap: int = 1000,
+) -> dict[str, int]:
+    """Write documents, document_actors, actors, sources and (with ``group_by``) groups; return row counts.
+
+    ``metadata`` are the documents' metadata fields (``pa.Field``), in order.
+    """
+    import pyarrow as pa
+
+    names = [f.name for f in metadata]
+    types = {f.name: f.type for f in metadata}
+    key_fields = [pa.field(key_name(c, u), pa.string() if u else types.get(c, pa.string())) for c, u in group_by or []]
+    groups = GroupTally([f.name for f in key_fields], seed=seed, bootstrap=bootstrap) if group_by else None
+    sinks = {
+        "documents": TableSink(out / "documents", fmt, document_schema(metadata)),
+        "document_actors": TableSink(out / "document_actors", fmt, document_actor_schema()),
+    }
+    try:
+        corpus: dict[tuple, dict] = {}
+        sources: dict[tuple, dict] = {}
+        for index, sentences, stances in _chunks(out):
+            doc_rows, tallies = chunk_tables(index, sentences, stances, names)
+            sinks["documents"].write(doc_rows)
+            da_rows = [_doc_actor_row(a) for a in tallies]
+            sinks["document_actors"].write(da_rows)
+            if groups is not None:
+                keys = doc_keys(doc_rows, group_by)
+                for row in da_rows:
+                    if row["doc_id"] in keys:
+                        groups.add(keys[row["doc_id"]], row)
+            seen_docs: set[tuple] = set()
+            for a in tallies:
+                c = corpus.setdefault(
+                    (a["actor"], a["actor_kind"]),
+                    {"mentions": 0, **{lab: 0 for lab in STANCE_LABELS}, "score_sum": 0.0, "docs": set()}
+                    | {f"{hk}_{x}": 0 for hk in HOLDER_KINDS for x in ("mentions", "score_sum")},
+                )
+                c["mentions"] += a["mentions"]
+                for lab in STANCE_LABELS:
+                    c[lab] += a[lab]
+                c["score_sum"] += a["score_sum"]
+                c["docs"].add(a["doc_id"])
+                if a["holder_kind"] in HOLDER_KINDS:
+                    c[f"{a['holder_kind']}_mentions"] += a["mentions"]
+                    c[f"{a['holder_kind']}_score_sum"] += a["score_sum"]
+            for r in stances:
+                holder = r.get("holder") or "author"
+                key = (holder, r.get("holder_kind") or "author", r["actor"], r["actor_kind"])
+                s = sources.setdefault(key, {"mentions": 0, **{lab: 0 for lab in STANCE_LABELS}, "documents": 0})
+                s["mentions"] += 1
+                s[r["label"]] += 1
+                if (key, r["doc_id"]) not in seen_docs:
+                    seen_docs.add((key, r["doc_id"]))
+                    s["documents"] += 1
+        for sink in sinks.values():
+            sink.close()
+    except BaseException:
+        for sink in sinks.values():
+            sink.abort()
+        raise
     actor_rows = [
         {
-            "actor": c["actor"],
-            "actor_kind": c["actor_kind"],
+            "actor": actor,
+            "actor_kind": kind,
             "mentions": c["mentions"],
-            "documents": c["documents"],
+            "documents": len(c["docs"]),
             **{f"share_{lab}": c[lab] / c["mentions"] for lab in STANCE_LABELS},
-            "mean_score": c["score_sum"] / c["mentions"],
+            "mean_score": round(c["score_sum"] / c["mentions"], 6),
+            **{
+                f"{hk}_{x}": (
+                    c[f"{hk}_mentions"]
+                    if x == "mentions"
+                    else (round(c[f"{hk}_score_sum"] / c[f"{hk}_mentions"], 6) if c[f"{hk}_mentions"] else None)
+                )
+                for hk in HOLDER_KINDS
+                for x in ("mentions", "mean_score")
+            },
         }
-        for c in sorted(corpus.values(), key=lambda c: -c["mentions"])
+        for (actor, kind), c in sorted(corpus.items(), key=lambda kv: (-kv[1]["mentions"], kv[0]))
     ]
-    actors = _TableSink(out / "actors", fmt, schemas["actors"])
-    actors.write(actor_rows)
-    actors.close()
-    return {
-        "documents": sinks["documents"].rows,
-        "document_actors": sinks["document_actors"].rows,
-        "actors": len(actor_rows),
-    }
+    source_rows = [
+        {"holder": h, "holder_kind": hk, "actor": a, "actor_kind": k, **s}
+        for (h, hk, a, k), s in sorted(sources.items(), key=lambda kv: (-kv[1]["mentions"], kv[0]))
+    ]
+    tables = {"actors": (actor_schema(), actor_rows), "sources": (source_schema(), source_rows)}
+    if groups is not None:
+        tables["groups"] = (group_schema(key_fields), groups.rows())
+    else:
+        for f in out.glob("groups.*"):
+            f.unlink()
+    counts = {name: sink.rows for name, sink in sinks.items()}
+    for name, (schema, rows) in tables.items():
+        sink = TableSink(out / name, fmt, schema)
+        try:
+            sink.write(rows)
+            sink.close()
+        except BaseException:
+            sink.abort()
+            raise
+        counts[name] = len(rows)
+    return counts
