@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from stancekit.errors import OutputError
@@ -150,6 +150,38 @@ def _chunks(out: Path) -> Iterator[tuple[list[dict], list[dict], list[dict]]]:
         yield tuple(read_rows(found[t][stem]) if stem in found[t] else [] for t in ("index", "sentences", "stances"))
 
 
+def _registry(out: Path, known_names: Iterable[str]):
+    """The corpus actor registry, rebuilt from every written stance part (so a resumed job gets the same one)."""
+    from collections import Counter
+
+    from stancekit.text.registry import ActorRegistry
+
+    registry = ActorRegistry(known_names=known_names)
+    for path in parts(out / "stances"):
+        per_doc: dict[tuple, Counter] = {}
+        for r in read_rows(path):
+            c = per_doc.setdefault((r["doc_id"], r["actor"], r["actor_kind"]), Counter())
+            c[r["mention"] if r.get("resolved") != "coreference" else r["actor"]] += 1
+        for (doc_id, actor, kind), surfaces in per_doc.items():
+            registry.add(doc_id, actor, kind, surfaces)
+    return registry
+
+
+def registry_schema():
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("actor", pa.string()),
+            ("actor_kind", pa.string()),
+            ("surfaces", pa.list_(pa.struct([("form", pa.string()), ("count", pa.int64())]))),
+            ("documents", pa.int64()),
+            ("mentions", pa.int64()),
+            ("names", pa.list_(pa.string())),
+        ]
+    )
+
+
 def aggregate(
     out: Path,
     fmt: str,
@@ -158,6 +190,7 @@ def aggregate(
     *,
     seed: int = 0,
     bootstrap: int = 1000,
+    known_names: Iterable[str] = (),
 ) -> dict[str, int]:
     """Write documents, document_actors, actors, sources and (with ``group_by``) groups; return row counts.
 
@@ -173,10 +206,17 @@ def aggregate(
         "documents": TableSink(out / "documents", fmt, document_schema(metadata)),
         "document_actors": TableSink(out / "document_actors", fmt, document_actor_schema()),
     }
+    registry = _registry(out, known_names)
+    canon = registry.mapping()
+    by_name = {name: target for (name, _), target in canon.items()}
     try:
         corpus: dict[tuple, dict] = {}
         sources: dict[tuple, dict] = {}
         for index, sentences, stances in _chunks(out):
+            for r in stances:  # one identity per actor across the corpus (the parts keep each document's names)
+                r["actor"], r["actor_kind"] = canon.get((r["actor"], r["actor_kind"]), (r["actor"], r["actor_kind"]))
+                if r.get("holder_kind") == "source" and r.get("holder") in by_name:
+                    r["holder"] = by_name[r["holder"]][0]
             doc_rows, tallies = chunk_tables(index, sentences, stances, names)
             sinks["documents"].write(doc_rows)
             da_rows = [_doc_actor_row(a) for a in tallies]
@@ -240,7 +280,14 @@ def aggregate(
         {"holder": h, "holder_kind": hk, "actor": a, "actor_kind": k, **s}
         for (h, hk, a, k), s in sorted(sources.items(), key=lambda kv: (-kv[1]["mentions"], kv[0]))
     ]
-    tables = {"actors": (actor_schema(), actor_rows), "sources": (source_schema(), source_rows)}
+    registry_rows = [
+        {**r, "surfaces": [{"form": f, "count": n} for f, n in r["surfaces"].items()]} for r in registry.table()
+    ]
+    tables = {
+        "actors": (actor_schema(), actor_rows),
+        "sources": (source_schema(), source_rows),
+        "actor_registry": (registry_schema(), registry_rows),
+    }
     if groups is not None:
         tables["groups"] = (group_schema(key_fields), groups.rows())
     else:

@@ -38,6 +38,7 @@ from stancekit.scoring.inputs import InputInfo, arrow_type, coerce, fingerprint,
 from stancekit.scoring.memory import pin_mmap_threshold, release_free_memory
 from stancekit.scoring.readers import ReadOptions, Record, count_records, iter_records, safe_text
 from stancekit.scoring.writer import (
+    AGGREGATES,
     TABLES,
     PartWriter,
     atomic_write_bytes,
@@ -309,7 +310,7 @@ class Job:
                 writer.write_table(table, k, rows)
                 if table in counts:
                     counts[table] += len(rows)
-        for name in ("documents", "document_actors", "actors", "sources", "groups"):
+        for name in AGGREGATES:
             for f in self.out.glob(name + ".*"):
                 f.unlink()
         new_state = {
@@ -374,6 +375,8 @@ class Job:
 
     def _run(self, analyzer) -> ScoreSummary:
         s = self.settings
+        # names the alias table knows (countries, parties) are never read as a person's surname
+        self._known_names = analyzer.finder.aliases.surfaces
         state, kept = self._start(analyzer)
         remove_temp_files(self.out)
         writer = PartWriter(self.out, s["fmt"], self._schemas(), state)
@@ -451,6 +454,7 @@ class Job:
                 self.settings["group_by"],
                 seed=self.settings["seed"],
                 bootstrap=self.settings["bootstrap"],
+                known_names=self._known_names,
             )
         except OSError as exc:
             if isinstance(exc, OutputError):

@@ -21,6 +21,7 @@ TABLE_NAMES = (
     "errors",
     "document_actors",
     "actors",
+    "actor_registry",
     "sources",
     "groups",
     "index",

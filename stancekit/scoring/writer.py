@@ -20,7 +20,7 @@ from pathlib import Path
 from stancekit.errors import OutputError
 
 TABLES = ("sentences", "stances", "errors", "index")
-AGGREGATES = ("documents", "document_actors", "actors", "sources", "groups")
+AGGREGATES = ("documents", "document_actors", "actors", "actor_registry", "sources", "groups")
 MANIFEST = "manifest.json"
 
 
