@@ -16,7 +16,14 @@ LABEL_MARK = {"negative": "-", "neutral": "0", "positive": "+"}
 
 def _read_input(path: str) -> str:
     if path == "-":
-        return sys.stdin.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream (already decoded) stands in for stdin
+            return sys.stdin.read()
+        data = stream.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StancekitError(f"<stdin>: not UTF-8 text (byte {exc.start})") from exc
     p = Path(path)
     if not p.is_file():
         raise StancekitError(f"{path}: no such file")
@@ -54,13 +61,14 @@ def print_document(doc, out=sys.stdout, width: int = 100) -> None:
 def cmd_analyze(args) -> int:
     import stancekit
 
+    texts = [_read_input(path) for path in args.files]  # bad input fails before the model loads
     an = stancekit.load(args.model, precision=args.precision)
     actors = []
     for spec in args.actor or []:
         name, _, aliases = spec.partition("=")
         actors.append({"name": name, "aliases": [a for a in aliases.split(",") if a]})
-    for i, path in enumerate(args.files):
-        doc = an.analyze(_read_input(path), actors or None, use_ner=not args.no_ner)
+    for i, (path, text) in enumerate(zip(args.files, texts, strict=True)):
+        doc = an.analyze(text, actors or None, use_ner=not args.no_ner)
         if args.json:
             sys.stdout.write(doc.to_json() + "\n")
         else:

@@ -54,3 +54,7 @@ class ConfigError(StancekitError, ValueError):
 
 class ResumeError(StancekitError):
     """An output folder holds a job made with another model or other options."""
+
+
+class UnencodableTextWarning(UserWarning):
+    """A text held characters no encoding can write (lone surrogates); they were replaced by U+FFFD."""

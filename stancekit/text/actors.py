@@ -13,12 +13,14 @@ A document names one actor in many ways. Resolution, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from stancekit.errors import ActorSpecError
 from stancekit.text.aliases import AliasTable, clean_surface
+from stancekit.text.sanitize import clean_text
 from stancekit.text.segmentation import ACTOR_ENTITY_TYPES, EntitySpan
 
 #: Titles stripped from the front of person mentions before merging.
@@ -92,7 +94,7 @@ class ActorSpec:
         if isinstance(value, str):
             if not value.strip():
                 raise ActorSpecError(f"actors[{index}] is an empty string")
-            return cls(value.strip())
+            return cls(clean_text(value.strip())[0])
         if isinstance(value, Mapping):
             name = value.get("name")
             if not isinstance(name, str) or not name.strip():
@@ -109,7 +111,7 @@ class ActorSpec:
             unknown = set(value) - {"name", "aliases", "kind"}
             if unknown:
                 raise ActorSpecError(f"actors[{index}] has unknown keys {sorted(unknown)}; use name, aliases, kind")
-            return cls(name.strip(), tuple(a.strip() for a in aliases), kind)
+            return cls(clean_text(name.strip())[0], tuple(clean_text(a.strip())[0] for a in aliases), kind)
         raise ActorSpecError(
             f"actors[{index}] must be a string or a mapping with 'name' and 'aliases', got {type(value).__name__}"
         )
@@ -161,8 +163,14 @@ class ActorFinder:
         user_actors: Sequence[ActorSpec] = (),
         *,
         use_ner: bool = True,
+        sentences: Sequence[tuple[int, int]] | None = None,
     ) -> tuple[list[ResolvedActor], list[Mention]]:
-        """Return actors and their mentions (sorted by start, never overlapping)."""
+        """Return actors and their mentions (sorted by start, never overlapping).
+
+        With ``sentences`` (sorted, disjoint ``(start, end)`` offsets), a mention never crosses
+        a sentence: a name that runs over a boundary is cut to the sentence where it begins, so
+        what is marked is what is scored.
+        """
         actors: list[ResolvedActor] = []
         by_key: dict[str, int] = {}
 
@@ -222,14 +230,17 @@ class ActorFinder:
                     key = "alias:" + clean_surface(entry.name)
                     idx = by_key[key] if key in by_key else actor_index(key, entry.name, entry.kind)
                     raw.append((2, m.start(), m.end(), idx))
-            for surface, key in known.surfaces():
-                lookup = "person:" + " ".join(key)
-                if lookup not in by_key:
-                    continue
-                for m in re.finditer(r"(?<!\w)" + re.escape(surface) + r"(?:['\u2019]s)?(?!\w)", text):
-                    if _standalone(text, m.start(), m.end()):
-                        raw.append((2, m.start(), m.end(), by_key[lookup]))
+            wanted = [
+                (surface, by_key[lookup])
+                for surface, key in known.surfaces()
+                if (lookup := "person:" + " ".join(key)) in by_key
+            ]
+            for start, end, idx in _find_surfaces(text, wanted):
+                if _standalone(text, start, end):
+                    raw.append((2, start, end, idx))
 
+        if sentences is not None:
+            raw = _inside_sentences(raw, sentences, text)
         mentions = _non_overlapping(raw, text)
         for m in mentions:
             if m.text not in actors[m.actor].surfaces:
@@ -336,14 +347,68 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 
+def _inside_sentences(
+    raw: list[tuple[int, int, int, int]], sentences: Sequence[tuple[int, int]], text: str
+) -> list[tuple[int, int, int, int]]:
+    """Cut each candidate span to the sentence where it begins (dropping what is left empty)."""
+    starts = [s for s, _ in sentences]
+    out = []
+    for priority, start, end, idx in raw:
+        k = bisect.bisect_right(starts, start) - 1
+        if k < 0 or start >= sentences[k][1]:  # begins before the first sentence or between two
+            k += 1
+            if k >= len(sentences):
+                continue
+            start = max(start, sentences[k][0])
+        end = min(end, sentences[k][1])
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((priority, start, end, idx))
+    return out
+
+
 def _non_overlapping(raw: list[tuple[int, int, int, int]], text: str) -> list[Mention]:
-    """Resolve overlaps: user actors first, then longer spans, then earlier ones."""
+    """Resolve overlaps: user actors first, then longer spans, then earlier ones.
+
+    Chosen spans are marked in a byte map of the text, so each candidate is checked in time
+    proportional to its own length, not to the number of mentions already chosen.
+    """
     chosen: list[tuple[int, int, int]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
     for _, start, end, idx in sorted(raw, key=lambda r: (r[0], -(r[2] - r[1]), r[1])):
-        if any(start < e and s < end for s, e in taken):
+        if end <= start or taken.find(1, start, end) != -1:
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, idx))
     chosen.sort()
     return [Mention(s, e, text[s:e], i) for s, e, i in chosen]
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _find_surfaces(text: str, wanted: Sequence[tuple[str, int]]) -> list[tuple[int, int, int]]:
+    """Whole-word matches (an optional 's after) of each ``(surface, actor)`` in ``text``.
+
+    One pass over the text's words with a table keyed by each surface's first word, rather than
+    one scan of the whole text per surface: the number of names grows with a document's length.
+    """
+    by_first: dict[str, list[tuple[re.Pattern, int]]] = {}
+    out: list[tuple[int, int, int]] = []
+    for surface, idx in wanted:
+        pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?:['\u2019]s)?(?!\w)")
+        first = _WORD.match(surface)
+        if first is None:  # a surface that does not begin with a word character: scan for it alone
+            out.extend((m.start(), m.end(), idx) for m in pattern.finditer(text))
+        else:
+            by_first.setdefault(first.group(), []).append((pattern, idx))
+    if by_first:
+        for word in _WORD.finditer(text):
+            for pattern, idx in by_first.get(word.group(), ()):
+                m = pattern.match(text, word.start())
+                if m is not None:
+                    out.append((m.start(), m.end(), idx))
+    return out
