@@ -48,6 +48,10 @@ class DataError(StancekitError, ValueError):
         self.reason = message
 
 
+class ModelLoadError(StancekitError, ValueError):
+    """A model folder's files are unreadable or truncated, or hold something that could run code."""
+
+
 class ConfigError(StancekitError, ValueError):
     """A training or model configuration is invalid."""
 

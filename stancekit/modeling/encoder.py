@@ -114,8 +114,8 @@ def load_base_encoder(name_or_path: str):
 
     resolved = resolve_encoder(name_or_path)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(resolved)
-        model = AutoModel.from_pretrained(resolved)
+        tokenizer = AutoTokenizer.from_pretrained(resolved, trust_remote_code=False)
+        model = AutoModel.from_pretrained(resolved, trust_remote_code=False)
     except OSError as exc:
         raise BaseModelNotInstalledError(
             f"base encoder {name_or_path!r} could not be loaded ({exc.__class__.__name__}). "
