@@ -165,7 +165,9 @@ def test_predict_functions_replace_surrogates(tiny_analyzer):
 
 
 def test_actor_names_with_surrogates_are_cleaned(tiny_analyzer):
-    doc = tiny_analyzer.analyze("Acme\ufffd lied.", actors=["Acme\ud800"], use_ner=False)
+    with pytest.warns(UnencodableTextWarning):
+        doc = tiny_analyzer.analyze("Acme\ud800 lied to everyone.", actors=["Acme\ud800"], use_ner=False)
+    assert [a.name for a in doc.actors] == ["Acme\ufffd"]
     doc.to_json().encode("utf-8")
 
 
