@@ -24,6 +24,8 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # measure the checkout this script is in
+
 FIRST = ["Maria", "Tomas", "Aiko", "Kwame", "Elena", "Rahul", "Sofia", "Daniel", "Ingrid", "Omar", "Lucia", "Pavel"]
 LAST = ["Hartwell", "Okafor", "Lindqvist", "Moreau", "Castellano", "Brennan", "Novak", "Takeda", "Abara", "Whitfield"]
 TITLES = ["President", "Senator", "Minister", "Governor", "Mayor", ""]
