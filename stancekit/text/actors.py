@@ -242,8 +242,10 @@ class ActorFinder:
         if sentences is not None:
             raw = _inside_sentences(raw, sentences, text)
         mentions = _non_overlapping(raw, text)
+        seen: set[tuple[int, str]] = set()  # a set, not a scan of the list: one actor can have many forms
         for m in mentions:
-            if m.text not in actors[m.actor].surfaces:
+            if (m.actor, m.text) not in seen:
+                seen.add((m.actor, m.text))
                 actors[m.actor].surfaces.append(m.text)
         # keep only actors that have mentions, renumbered by first appearance
         order: dict[int, int] = {}
