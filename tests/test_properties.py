@@ -16,7 +16,7 @@ from stancekit.errors import StancekitError, UnencodableTextWarning
 from stancekit.text.sanitize import clean_text
 
 SETTINGS = settings(
-    max_examples=60,
+    max_examples=50,
     deadline=None,
     derandomize=True,
     database=None,
