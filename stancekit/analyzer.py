@@ -7,13 +7,15 @@ pipeline, tokenizer and network load once per Analyzer; nothing is re-loaded per
 
 from __future__ import annotations
 
+import numbers
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
-from stancekit.errors import InputError
+from stancekit.errors import InputError, UnencodableTextWarning
 from stancekit.results import ActorStance, Document, Sentence, summarize_actors
 
 
@@ -136,6 +138,7 @@ class Analyzer:
         for i, t in enumerate(texts):
             if not isinstance(t, str):
                 raise InputError(f"text #{i} must be a str, got {type(t).__name__}")
+        texts = [_clean(t, f"text #{i}") for i, t in enumerate(texts)]
         specs = parse_actor_specs(actors, self.finder.aliases)
         docs: list[Document] = []
         for block, segs in self._ahead.blocks(texts):
@@ -262,8 +265,12 @@ class Analyzer:
             if not isinstance(text, str):
                 raise InputError(f"item {i}: field 'text' must be a str, got {type(text).__name__}")
             start, end = it.get("start"), it.get("end")
-            if not isinstance(start, int) or not isinstance(end, int) or isinstance(start, bool):
-                raise InputError(f"item {i}: fields 'start' and 'end' must be integers")
+            if not _is_offset(start) or not _is_offset(end):
+                raise InputError(
+                    f"item {i}: fields 'start' and 'end' must be integers, got "
+                    f"{type(start).__name__} and {type(end).__name__}"
+                )
+            start, end, text = int(start), int(end), _clean(text, f"item {i}")
             if not 0 <= start < end <= len(text):
                 raise InputError(f"item {i}: span {start}:{end} is not inside the text (length {len(text)})")
             texts.append(text)
@@ -292,6 +299,10 @@ class Analyzer:
         for i, s in enumerate(sentences):
             if not isinstance(s, str):
                 raise InputError(f"sentence {i} must be a str, got {type(s).__name__}")
+            if not s.strip():
+                # nothing to classify; analyze() gives such a text no sentence either
+                raise InputError(f"sentence {i} is empty or only whitespace: there is nothing to classify")
+        sentences = [_clean(s, f"sentence {i}") for i, s in enumerate(sentences)]
         if not sentences:
             return []
         if self.config.marking == "all":
@@ -352,3 +363,22 @@ def _assign(sentences, mentions):
         if k >= 0 and m.start < sentences[k].end:
             out[k].append(m)
     return out
+
+
+def _is_offset(value) -> bool:
+    """An integer offset: ``int`` or a numpy integer, never a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool | np.bool_)
+
+
+def _clean(text: str, where: str) -> str:
+    """The text with unencodable characters replaced (same length); warns naming the item."""
+    from stancekit.text.sanitize import clean_text
+
+    cleaned, changed = clean_text(text)
+    if changed:
+        warnings.warn(
+            f"{where}: unencodable characters (lone surrogates) replaced by U+FFFD; offsets are unchanged",
+            UnencodableTextWarning,
+            stacklevel=3,
+        )
+    return cleaned

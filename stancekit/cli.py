@@ -16,7 +16,14 @@ LABEL_MARK = {"negative": "-", "neutral": "0", "positive": "+"}
 
 def _read_input(path: str) -> str:
     if path == "-":
-        return sys.stdin.read()
+        stream = getattr(sys.stdin, "buffer", None)
+        if stream is None:  # a text stream (already decoded) stands in for stdin
+            return sys.stdin.read()
+        data = stream.read()
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StancekitError(f"<stdin>: not UTF-8 text (byte {exc.start})") from exc
     p = Path(path)
     if not p.is_file():
         raise StancekitError(f"{path}: no such file")
@@ -67,10 +74,10 @@ def cmd_analyze(args) -> int:
     import stancekit
     from stancekit.text.actors import actors_from_options
 
-    actors = actors_from_options(args.actor, args.actors_file)  # errors before the model loads
+    texts = [_read_input(path) for path in args.files]  # bad input fails before the model loads
+    actors = actors_from_options(args.actor, args.actors_file)
     an = stancekit.load(args.model, precision=args.precision)
-    for i, path in enumerate(args.files):
-        text = _read_input(path)
+    for i, (path, text) in enumerate(zip(args.files, texts, strict=True)):
         if args.explain:
             doc = an.explain(text, actors or None, use_ner=not args.no_ner, method=args.explain_method)
         else:

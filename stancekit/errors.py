@@ -48,6 +48,10 @@ class DataError(StancekitError, ValueError):
         self.reason = message
 
 
+class ModelLoadError(StancekitError, ValueError):
+    """A model folder's files are unreadable or truncated, or hold something that could run code."""
+
+
 class ConfigError(StancekitError, ValueError):
     """A training or model configuration is invalid."""
 
@@ -130,3 +134,7 @@ class StancekitWarning(UserWarning):
 
 class LanguageWarning(StancekitWarning):
     """The text is not in a language the models were trained on (English)."""
+
+
+class UnencodableTextWarning(UserWarning):
+    """A text held characters no encoding can write (lone surrogates); they were replaced by U+FFFD."""

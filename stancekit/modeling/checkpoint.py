@@ -12,13 +12,14 @@ load without pickle, without ``trust_remote_code`` and without a network call:
 from __future__ import annotations
 
 import json
+import math
 import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import torch
 
-from stancekit.errors import ConfigError, ModelNotFoundError
+from stancekit.errors import ConfigError, ModelLoadError, ModelNotFoundError
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.network import StanceNetwork
 
@@ -58,18 +59,157 @@ class ModelConfig:
 
     @classmethod
     def from_dict(cls, data: dict, path: Path) -> ModelConfig:
+        """A config from config.json's contents, every field checked (errors name the field)."""
+        where = Path(path) / CONFIG_FILE
+        if not isinstance(data, dict):
+            raise ConfigError(f"{where}: must hold a JSON object, got {type(data).__name__}")
         if data.get("format") != FORMAT:
             raise ModelNotFoundError(f"{path}: not a stancekit model folder (config.json has no format {FORMAT!r})")
         known = {f for f in cls.__dataclass_fields__}
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"{path}: unknown keys in config.json: {sorted(unknown)}")
+            raise ConfigError(f"{where}: unknown keys in config.json: {sorted(unknown)}")
+        if "base_model" not in data:
+            raise ConfigError(f"{where}: field 'base_model' is missing")
         cfg = cls(**data)
-        if cfg.marking not in ("all", "target"):
-            raise ConfigError(f"{path}: marking must be 'all' or 'target', got {cfg.marking!r}")
-        if cfg.weights not in ("full", "lora"):
-            raise ConfigError(f"{path}: weights must be 'full' or 'lora', got {cfg.weights!r}")
+        cfg.validate(where)
         return cfg
+
+    def validate(self, where: Path | str) -> None:
+        """Types, ranges and label sets of every field; raises ConfigError naming the field."""
+
+        def bad(name: str, want: str, got) -> ConfigError:
+            return ConfigError(f"{where}: field {name!r} must be {want}, got {got!r}")
+
+        if not _is_int(self.format_version):
+            raise bad("format_version", "an integer", self.format_version)
+        if self.format_version != FORMAT_VERSION:
+            raise ConfigError(
+                f"{where}: field 'format_version' is {self.format_version}; this stancekit reads version "
+                f"{FORMAT_VERSION} (a newer stancekit wrote this folder, or it is damaged)"
+            )
+        for name in ("base_model", "name", "stancekit_version"):
+            if not isinstance(getattr(self, name), str):
+                raise bad(name, "a string", getattr(self, name))
+        if not self.base_model.strip():
+            raise bad("base_model", "a non-empty string", self.base_model)
+        if not _is_int(self.max_length) or not MIN_MAX_LENGTH <= self.max_length <= MAX_MAX_LENGTH:
+            raise bad("max_length", f"an integer in [{MIN_MAX_LENGTH}, {MAX_MAX_LENGTH}]", self.max_length)
+        if self.marking not in ("all", "target"):
+            raise bad("marking", "'all' or 'target'", self.marking)
+        if self.weights not in ("full", "lora"):
+            raise bad("weights", "'full' or 'lora'", self.weights)
+        if self.dtype not in ("float16", "bfloat16", "float32"):
+            raise bad("dtype", "'float16', 'bfloat16' or 'float32'", self.dtype)
+        if not _is_number(self.dropout) or not 0 <= self.dropout < 1:
+            raise bad("dropout", "a number in [0, 1)", self.dropout)
+        label_sets = {
+            "stance": (self.stance_labels, STANCE_LABELS),
+            "editorial": (self.editorial_labels, EDITORIAL_LABELS),
+        }
+        for task, (labels, expected) in label_sets.items():
+            if (
+                not isinstance(labels, list)
+                or len(labels) != len(expected)
+                or sorted(map(str, labels)) != sorted(expected)
+            ):
+                raise bad(f"{task}_labels", f"the labels {list(expected)} (any order, each once)", labels)
+        if not isinstance(self.temperatures, dict):
+            raise bad("temperatures", "a mapping of task to temperature", self.temperatures)
+        for task, t in self.temperatures.items():
+            if task not in label_sets:
+                raise bad("temperatures", "keyed by 'stance' and 'editorial'", task)
+            if not _is_number(t) or not math.isfinite(t) or t <= 0:
+                raise bad(f"temperatures.{task}", "a finite number > 0", t)
+        if not isinstance(self.biases, dict):
+            raise bad("biases", "a mapping of task to a list of biases", self.biases)
+        for task, b in self.biases.items():
+            if task not in label_sets:
+                raise bad("biases", "keyed by 'stance' and 'editorial'", task)
+            n = len(label_sets[task][0])
+            if not isinstance(b, list) or len(b) != n or not all(_is_number(v) and math.isfinite(v) for v in b):
+                raise bad(f"biases.{task}", f"a list of {n} finite numbers", b)
+        if self.lora is not None and not isinstance(self.lora, dict):
+            raise bad("lora", "a mapping or null", self.lora)
+        if self.encoder_config is not None and not isinstance(self.encoder_config, dict):
+            raise bad("encoder_config", "a mapping or null", self.encoder_config)
+        if self.weights == "full":
+            enc = self.encoder_config or {}
+            if not isinstance(enc.get("model_type"), str):
+                raise bad("encoder_config.model_type", "a string (the encoder's architecture)", enc.get("model_type"))
+            positions = enc.get("max_position_embeddings")
+            if _is_int(positions) and self.max_length > positions:
+                raise ConfigError(
+                    f"{where}: field 'max_length' ({self.max_length}) exceeds the encoder's "
+                    f"max_position_embeddings ({positions})"
+                )
+        for key in _CODE_KEYS:
+            if key in (self.encoder_config or {}):
+                raise ConfigError(f"{where}: field 'encoder_config.{key}' names code to run; stancekit never runs it")
+
+
+#: Bounds of config.json's max_length (tokens per encoder input, markers and specials included).
+MIN_MAX_LENGTH, MAX_MAX_LENGTH = 8, 65536
+#: Keys by which transformers finds Python code inside a folder: a stancekit model never has them.
+_CODE_KEYS = ("auto_map", "custom_pipelines")
+#: The only files a model folder may hold; anything else (a .py file above all) is refused unread.
+ALLOWED_FILES = frozenset(
+    {
+        CONFIG_FILE,
+        WEIGHTS_FILE,
+        "tokenizer.json",
+        "tokenizer_config.json",
+        "special_tokens_map.json",
+        "added_tokens.json",
+        "vocab.txt",
+        "vocab.json",
+        "merges.txt",
+        "README.md",
+        "train.yaml",
+        "training_metrics.json",
+        ".gitattributes",
+        ".gitignore",
+    }
+)
+#: Model names that always mean the shipped models, whatever folders the current directory holds.
+PRESET_MODELS = ("news-small", "news-base")
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def check_folder(folder: Path) -> None:
+    """Refuse a model folder holding files a stancekit model does not have, or code references.
+
+    Why: transformers can import Python from a folder (``auto_map``); a model folder is data only.
+    """
+    extra = sorted(p.name for p in folder.iterdir() if p.name not in ALLOWED_FILES)
+    if extra:
+        raise ModelLoadError(
+            f"model folder {folder} holds {', '.join(extra[:5])}, which a stancekit model folder never has; "
+            f"refusing to load it (allowed files: {', '.join(sorted(ALLOWED_FILES))})"
+        )
+    tok_cfg = folder / "tokenizer_config.json"
+    if tok_cfg.is_file():
+        try:
+            data = json.loads(tok_cfg.read_text("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+            raise ModelLoadError(f"{tok_cfg}: invalid JSON ({exc})") from exc
+        if not isinstance(data, dict):
+            raise ModelLoadError(f"{tok_cfg}: must hold a JSON object")
+        for key in _CODE_KEYS:
+            if key in data:
+                raise ModelLoadError(f"{tok_cfg}: field {key!r} names code to run; stancekit never runs it")
+
+
+def shipped_models() -> Path:
+    """The folder of the models that come with stancekit (the checkout's ``models/``)."""
+    return Path(__file__).resolve().parents[2] / "models"
 
 
 def models_search_path() -> list[Path]:
@@ -78,18 +218,38 @@ def models_search_path() -> list[Path]:
     env = os.environ.get("STANCEKIT_MODELS")
     if env:
         paths.extend(Path(p) for p in env.split(os.pathsep) if p)
-    paths.append(Path(__file__).resolve().parents[2] / "models")
+    paths.append(shipped_models())
     paths.append(Path.home() / ".cache" / "stancekit" / "models")
     return paths
 
 
+def _looks_like_path(name: str) -> bool:
+    seps = {os.sep, "/"} | ({os.altsep} if os.altsep else set())
+    return any(s in name for s in seps) or name.startswith(("~", ".")) or Path(name).is_absolute()
+
+
 def find_model(name_or_path: str | os.PathLike | None) -> Path:
-    """Resolve a model name (``news-small``) or folder to a folder holding config.json."""
-    name = str(name_or_path) if name_or_path is not None else DEFAULT_MODEL
+    """Resolve a model name (``news-small``) or folder to a folder holding config.json.
+
+    The order: a path (anything with a separator, or starting with ``.`` or ``~``, or an
+    ``os.PathLike``) names that folder only. The preset names ``news-small`` and ``news-base``
+    mean the shipped models first, then $STANCEKIT_MODELS and the cache; a folder of that name in
+    the current directory is only used when given as a path (``./news-small``), so running
+    stancekit inside an untrusted folder cannot swap the model. Other names are looked up in
+    $STANCEKIT_MODELS, the shipped models, the cache, and last the current directory.
+    """
     if not isinstance(name_or_path, str | os.PathLike | type(None)):
         raise ModelNotFoundError(f"model must be a name or a path, got {type(name_or_path).__name__}")
-    candidates = [Path(name).expanduser()] if (os.sep in name or Path(name).exists()) else []
-    candidates += [root / name for root in models_search_path()]
+    name = os.fspath(name_or_path) if name_or_path is not None else DEFAULT_MODEL
+    if not isinstance(name, str):
+        raise ModelNotFoundError(f"model path must be text, got {type(name).__name__}")
+    if isinstance(name_or_path, os.PathLike) or _looks_like_path(name):
+        candidates = [Path(name).expanduser()]
+    elif name in PRESET_MODELS:
+        shipped = shipped_models()
+        candidates = [shipped / name] + [root / name for root in models_search_path() if root != shipped]
+    else:
+        candidates = [root / name for root in models_search_path()] + [Path(name)]
     for folder in candidates:
         if (folder / CONFIG_FILE).is_file():
             missing = [f for f in (WEIGHTS_FILE, "tokenizer.json") if not (folder / f).is_file()]
@@ -148,19 +308,54 @@ def write_config(cfg: ModelConfig, folder: Path) -> None:
 def read_config(folder: Path) -> ModelConfig:
     try:
         data = json.loads((folder / CONFIG_FILE).read_text("utf-8"))
-    except json.JSONDecodeError as exc:
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise ConfigError(f"{folder / CONFIG_FILE}: invalid JSON ({exc})") from exc
     return ModelConfig.from_dict(data, folder)
 
 
+def _read_weights(path: Path) -> dict[str, torch.Tensor]:
+    """The tensors of model.safetensors as float32; a truncated or corrupt file is a ModelLoadError."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        tensors = load_file(str(path))
+    except (SafetensorError, OSError, ValueError, RuntimeError) as exc:
+        raise ModelLoadError(f"{path}: unreadable safetensors file, truncated or corrupt ({exc})") from exc
+    bad = [k for k, v in tensors.items() if not v.is_floating_point()]
+    if bad:
+        raise ModelLoadError(f"{path}: tensors {bad[:5]} are not floating point")
+    return {k: v.float() for k, v in tensors.items()}
+
+
+def _load_tokenizer(folder: Path):
+    from transformers import AutoTokenizer
+
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(str(folder), trust_remote_code=False, local_files_only=True)
+    except Exception as exc:  # transformers raises many types for a bad folder: name the folder once
+        raise ModelLoadError(f"{folder}: the tokenizer files cannot be loaded ({type(exc).__name__}: {exc})") from exc
+    if not getattr(tokenizer, "is_fast", False):
+        raise ModelLoadError(f"{folder}: tokenizer.json did not give a fast tokenizer")
+    return tokenizer
+
+
+def _load_state(network, state: dict, path: Path):
+    try:
+        return network.load_state_dict(state, strict=False)
+    except RuntimeError as exc:  # shapes that do not match the config
+        raise ModelLoadError(f"{path} does not match its config ({str(exc).splitlines()[0]})") from exc
+
+
 def load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
     """Load a model folder into (network in eval mode, fp32; tokenizer; config)."""
-    from safetensors.torch import load_file
-    from transformers import AutoConfig, AutoModel, AutoTokenizer
+    from transformers import AutoConfig, AutoModel
 
+    folder = Path(folder)
+    check_folder(folder)
     cfg = read_config(folder)
-    tokenizer = AutoTokenizer.from_pretrained(str(folder))
-    state = {k: v.float() for k, v in load_file(str(folder / WEIGHTS_FILE)).items()}
+    tokenizer = _load_tokenizer(folder)
+    state = _read_weights(folder / WEIGHTS_FILE)
     if cfg.weights == "full":
         enc_cfg = dict(cfg.encoder_config or {})
         model_type = enc_cfg.pop("model_type", None)
@@ -168,11 +363,15 @@ def load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
             raise ConfigError(f"{folder / CONFIG_FILE}: encoder_config lacks model_type")
         from transformers.initialization import no_init_weights
 
-        # every encoder weight comes from the file (checked below): skip the random init (~0.15 s of startup)
-        with no_init_weights():
-            encoder = AutoModel.from_config(AutoConfig.for_model(model_type, **enc_cfg))
+        try:
+            enc_config = AutoConfig.for_model(model_type, **enc_cfg)
+            # every encoder weight comes from the file (checked below): skip the random init (~0.15 s of startup)
+            with no_init_weights():
+                encoder = AutoModel.from_config(enc_config, trust_remote_code=False)
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            raise ConfigError(f"{folder / CONFIG_FILE}: field 'encoder_config' builds no encoder ({exc})") from exc
         network = build_network(cfg, encoder)
-        missing, unexpected = network.load_state_dict(state, strict=False)
+        missing, unexpected = _load_state(network, state, folder / WEIGHTS_FILE)
         missing = [k for k in missing if not k.endswith("position_ids")]
         if missing or unexpected:
             raise ModelNotFoundError(
@@ -185,7 +384,7 @@ def load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
         encoder, _ = load_base_encoder(cfg.base_model)
         encoder = attach_lora(encoder, cfg.lora or {})
         network = build_network(cfg, encoder)
-        missing, unexpected = network.load_state_dict(state, strict=False)
+        missing, unexpected = _load_state(network, state, folder / WEIGHTS_FILE)
         # the frozen base weights come from the base encoder; adapters and heads must be in the file
         missing = [k for k in missing if "lora_" in k or not k.startswith("encoder.")]
         if missing or unexpected:

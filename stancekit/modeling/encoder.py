@@ -88,9 +88,8 @@ def resolve_encoder(name_or_path: str) -> str:
     Raises BaseModelNotInstalledError for the packaged encoders when their package is missing
     and the hub is switched off (``HF_HUB_OFFLINE=1``), naming the pip command to run.
     """
-    path = Path(name_or_path).expanduser()
-    if path.is_dir():
-        return str(path)
+    # the packaged encoders come from their packages first: a folder named like the hub id in the
+    # current directory must not replace the base of a shipped model
     found = None
     if name_or_path == MINILM_ID:
         found = _minilm_path()
@@ -98,6 +97,9 @@ def resolve_encoder(name_or_path: str) -> str:
         found = _mpnet_path()
     if found is not None:
         return str(found)
+    path = Path(name_or_path).expanduser()
+    if path.is_dir():
+        return str(path)
     return name_or_path
 
 
@@ -114,9 +116,10 @@ def load_base_encoder(name_or_path: str):
 
     resolved = resolve_encoder(name_or_path)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(resolved)
-        model = AutoModel.from_pretrained(resolved)
-    except OSError as exc:
+        tokenizer = AutoTokenizer.from_pretrained(resolved, trust_remote_code=False)
+        # safetensors only: a pickled checkpoint (pytorch_model.bin) can run code when loaded
+        model = AutoModel.from_pretrained(resolved, trust_remote_code=False, use_safetensors=True)
+    except (OSError, ValueError) as exc:  # ValueError: a folder that would need its own code
         raise BaseModelNotInstalledError(
             f"base encoder {name_or_path!r} could not be loaded ({exc.__class__.__name__}). "
             + install_hint(name_or_path)

@@ -76,8 +76,8 @@ class MarkerEncoder:
         return first, last
 
     def _encode_one(self, source: int, ids: list[int], offsets, spans) -> list[EncodedItem]:
-        ranges = [self._token_range(offsets, s, e) for s, e in spans]
         budget = self.max_length - 2
+        ranges = [_fit_mention(self._token_range(offsets, s, e), budget) for s, e in spans]
         windows = _windows(len(ids), ranges, budget)
         out = []
         for lo, hi in windows:
@@ -109,19 +109,39 @@ class MarkerEncoder:
         return out
 
 
+def _fit_mention(span: tuple[int, int], budget: int) -> tuple[int, int]:
+    """A mention longer than a window keeps its first tokens, so it is still marked and scored.
+
+    Why: a span that fits no window would get no markers and its stance would be the bias prior
+    shown as a label. Its head (where a name begins) stays marked, with half a window of context.
+    """
+    a, b = span
+    if b - a + 2 > budget:
+        b = a + max(1, budget // 2)
+    return a, b
+
+
 def _windows(n: int, ranges: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
-    """Cut [0, n) into windows that fit ``budget`` with their markers and never cut a mention."""
+    """Cut [0, n) into windows that fit ``budget`` with their markers and never cut a mention.
 
-    def cost(lo: int, hi: int) -> int:
-        return (hi - lo) + 2 * sum(1 for a, b in ranges if lo <= a and b <= hi)
-
-    if cost(0, n) <= budget:
+    Each mention must fit a window with its two markers (see :func:`_fit_mention`). Linear in the
+    tokens and mentions per window, so a long text given to ``predict_stance`` stays cheap.
+    """
+    ending: dict[int, list[int]] = {}
+    for a, b in ranges:
+        ending.setdefault(b, []).append(a)
+    if n + 2 * len(ranges) <= budget:
         return [(0, n)]
     windows = []
     lo = 0
     while lo < n:
-        hi = lo
-        while hi < n and cost(lo, hi + 1) <= budget:
+        # grow the window one token at a time; a mention counts (2 markers) once it is wholly inside
+        hi, cost = lo, 0
+        while hi < n:
+            step = 1 + 2 * sum(1 for a in ending.get(hi + 1, ()) if a >= lo)
+            if cost + step > budget:
+                break
+            cost += step
             hi += 1
         hi = max(hi, lo + 1)
         # move the cut back so that it does not fall inside a mention

@@ -39,6 +39,7 @@ from stancekit.text.roles import (
     word_before,
     words_after,
 )
+from stancekit.text.sanitize import clean_text
 from stancekit.text.segmentation import ACTOR_ENTITY_TYPES, EntitySpan, Span
 
 #: Titles stripped from the front of person mentions before merging.
@@ -163,7 +164,7 @@ class ActorSpec:
         if isinstance(value, str):
             if not value.strip():
                 raise ActorSpecError(f"{where}[{index}] is an empty string")
-            return cls(value.strip())
+            return cls(clean_text(value.strip())[0])
         if isinstance(value, Mapping):
             name = value.get("name")
             if not isinstance(name, str) or not name.strip():
@@ -190,7 +191,9 @@ class ActorSpec:
                     f"{where}[{index}] ({name!r}) has unknown keys {sorted(unknown)}; "
                     "use name, aliases, kind, case_sensitive"
                 )
-            return cls(name.strip(), tuple(a.strip() for a in aliases), kind, case_sensitive)
+            return cls(
+                clean_text(name.strip())[0], tuple(clean_text(a.strip())[0] for a in aliases), kind, case_sensitive
+            )
         raise ActorSpecError(
             f"{where}[{index}] must be a string or a mapping with 'name' and 'aliases', got {type(value).__name__}"
         )
@@ -412,6 +415,8 @@ class ActorFinder:
         if use_ner:
             self._ner_mentions(text, entities, actors, by_key, actor_index, raw, how)
 
+        if sentences is not None:  # a mention never crosses its sentence
+            raw, how = _inside_sentences(raw, [(x.start, x.end) for x in sentences], text, how)
         mentions = _non_overlapping(raw, text)
         for m in mentions:
             m.resolved = how.get((m.start, m.end), "name")
@@ -637,14 +642,45 @@ _SENTENCE_STARTERS = frozenset(
 )
 
 
+def _inside_sentences(
+    raw: list[tuple[int, int, int, int]], sentences: Sequence[tuple[int, int]], text: str, how: dict
+) -> tuple[list[tuple[int, int, int, int]], dict]:
+    """Cut each candidate span to the sentence where it begins (dropping what is left empty)."""
+    starts = [s for s, _ in sentences]
+    out = []
+    new_how = dict(how)
+    for priority, start, end, idx in raw:
+        k = bisect.bisect_right(starts, start) - 1
+        s0, e0 = start, end
+        if k < 0 or start >= sentences[k][1]:  # begins before the first sentence or between two
+            k += 1
+            if k >= len(sentences):
+                continue
+            start = max(start, sentences[k][0])
+        end = min(end, sentences[k][1])
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((priority, start, end, idx))
+            if (s0, e0) in how and (start, end) != (s0, e0):
+                new_how[(start, end)] = how[(s0, e0)]
+    return out, new_how
+
+
 def _non_overlapping(raw: list[tuple[int, int, int, int]], text: str) -> list[Mention]:
-    """Resolve overlaps: user actors first, then longer spans, then earlier ones."""
+    """Resolve overlaps: user actors first, then longer spans, then earlier ones.
+
+    Chosen spans are marked in a byte map of the text, so each candidate is checked in time
+    proportional to its own length, not to the number of mentions already chosen.
+    """
     chosen: list[tuple[int, int, int]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))
     for _, start, end, idx in sorted(raw, key=lambda r: (r[0], -(r[2] - r[1]), r[1])):
-        if any(start < e and s < end for s, e in taken):
+        if end <= start or taken.find(1, start, end) != -1:
             continue
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
         chosen.append((start, end, idx))
     chosen.sort()
     return [Mention(s, e, text[s:e], i) for s, e, i in chosen]
