@@ -51,6 +51,7 @@ def main() -> None:
     p.add_argument("--rounds", type=int, default=5)
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--schemes", nargs="*", default=list(SCHEMES))
+    p.add_argument("--threads", type=int, default=0, help="torch threads (0: torch's default)")
     p.add_argument("--dev", action="store_true", help="also compare labels and macro-F1 on the dev sets")
     args = p.parse_args()
 
@@ -60,7 +61,12 @@ def main() -> None:
     from stancekit.data.sources import load_rows
     from stancekit.evaluation.speed import articles_from_sentences
     from stancekit.modeling.inference import Predictor
+    from stancekit.modeling.inputs import length_batches
 
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     an = stancekit.load(args.model, batch_size=args.batch_size, precision=args.precision)
     base = an.predictor
     predictors = {
@@ -77,40 +83,44 @@ def main() -> None:
     articles = articles_from_sentences(sents[: args.sentences], args.per_article, min_sentences=args.sentences)
     inputs = article_inputs(an, articles)
     n_sent = sum(len(t) for t, _ in inputs)
-    lengths = [len(it) for t, s in inputs for it in base.encode(t, s)]
+    per_doc = [[len(it) for it in base.encode(t, s)] for t, s in inputs]
+    lengths = [n for doc in per_doc for n in doc]
     q = np.percentile(lengths, [10, 50, 90, 99])
     print(f"{len(articles)} articles, {n_sent} sentences; input tokens p10/p50/p90/p99 = {q.tolist()}")
     for name, pr in predictors.items():
-        pad = sum(pr_w for pr_w in (_width(pr, n) for n in lengths))
-        print(f"  {name:22s} padded tokens / real tokens = {pad / sum(lengths):.2f}")
+        pad = sum(_width(pr, n) for n in lengths)
+        calls = sum(len(length_batches(doc, args.batch_size, pr.buckets)) for doc in per_doc) / len(per_doc)
+        print(
+            f"  {name:22s} padded tokens / real tokens = {pad / sum(lengths):.2f}; "
+            f"forward calls per article = {calls:.1f}"
+        )
 
     if args.rounds:
-        per_article: dict[str, list[float]] = {n: [] for n in predictors}
-        batched: dict[str, list[float]] = {n: [] for n in predictors}
+        # wall seconds and this process's CPU seconds: on a shared CPU the latter varies less
+        runs: dict[tuple[str, str, str], list[float]] = {}
         names = list(predictors)
+        flat_t = [x for t_, _ in inputs for x in t_]
+        flat_s = [x for _, s_ in inputs for x in s_]
         for name in names:  # warm-up: every shape once
             predictors[name].probabilities(*inputs[0])
         for r in range(args.rounds):
             order = names[r % len(names) :] + names[: r % len(names)]
             for name in order:
                 pr = predictors[name]
-                t = time.perf_counter()
-                for texts, spans in inputs:
-                    pr.probabilities(texts, spans)
-                per_article[name].append(time.perf_counter() - t)
-                flat_t = [x for t_, _ in inputs for x in t_]
-                flat_s = [x for _, s_ in inputs for x in s_]
-                t = time.perf_counter()
-                pr.probabilities(flat_t, flat_s)
-                batched[name].append(time.perf_counter() - t)
+                for mode, calls in (("per-article", inputs), ("batched", [(flat_t, flat_s)])):
+                    t, c = time.perf_counter(), time.process_time()
+                    for texts, spans in calls:
+                        pr.probabilities(texts, spans)
+                    runs.setdefault((name, mode, "wall"), []).append(time.perf_counter() - t)
+                    runs.setdefault((name, mode, "cpu"), []).append(time.process_time() - c)
         ref = names[0]
-        print(f"\nmodel pass only, median of {args.rounds} interleaved rounds (ratio: {ref} time / scheme time)")
-        head = ("per-article s", "sent/s", "x", "batched s", "sent/s", "x")
-        print(f"{'scheme':22s} " + " ".join(f"{h:>{w}s}" for h, w in zip(head, (13, 8, 6, 10, 8, 6), strict=True)))
-        for name in names:
-            a, b = statistics.median(per_article[name]), statistics.median(batched[name])
-            ra, rb = statistics.median(per_article[ref]), statistics.median(batched[ref])
-            print(f"{name:22s} {a:13.2f} {n_sent / a:8.1f} {ra / a:6.2f} {b:10.2f} {n_sent / b:8.1f} {rb / b:6.2f}")
+        print(f"\nmodel pass only, median of {args.rounds} interleaved rounds; x = {ref} time / scheme time")
+        print(f"{'scheme':22s} {'mode':12s} {'wall s':>8s} {'sent/s':>8s} {'x':>6s} {'cpu s':>8s} {'x cpu':>6s}")
+        for mode in ("per-article", "batched"):
+            for name in names:
+                w, c = (statistics.median(runs[(name, mode, k)]) for k in ("wall", "cpu"))
+                rw, rc = (statistics.median(runs[(ref, mode, k)]) for k in ("wall", "cpu"))
+                print(f"{name:22s} {mode:12s} {w:8.2f} {n_sent / w:8.1f} {rw / w:6.2f} {c:8.2f} {rc / c:6.2f}")
 
     if args.dev:
         _dev(an, predictors)

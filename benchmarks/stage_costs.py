@@ -6,7 +6,8 @@ Articles are NewsMTSC train sentences grouped ``--per-article`` to a text, as in
 per-article mode. Per round and article: the whole ``analyze(text)``, then spaCy alone
 (``segmenter.segment``) and the model pass alone (``predictor.probabilities`` on the sentences and
 mentions that ``analyze`` produced); the rest (actor resolution, attribution, results) is the
-difference. Medians over rounds; on a shared CPU read the shares, not the absolute seconds.
+difference. Medians over rounds of wall and process CPU seconds; on a shared CPU read the CPU
+shares, not the absolute seconds (torch's threads lose more wall time to other jobs than spaCy's one).
 """
 
 from __future__ import annotations
@@ -41,34 +42,41 @@ def main() -> None:
             sents.append(r["text"])
     articles = articles_from_sentences(sents[: args.sentences], args.per_article, min_sentences=args.sentences)
     an.analyze(articles[0])  # warm-up: loads spaCy
-    totals: dict[str, list[float]] = {"analyze": [], "spacy": [], "model": []}
+    keys = ("analyze", "spacy", "model")
+    runs: dict[tuple[str, str], list[float]] = {}
     n_sent = 0
     for _ in range(args.rounds):
-        t_all = t_spacy = t_model = 0.0
+        spent = {(k, c): 0.0 for k in keys for c in ("wall", "cpu")}
         n_sent = 0
         for text in articles:
-            t = time.perf_counter()
-            doc = an.analyze(text)
-            t_all += time.perf_counter() - t
-            t = time.perf_counter()
-            an.segmenter.segment(text)
-            t_spacy += time.perf_counter() - t
-            texts = [s.text for s in doc.sentences]
-            spans = [[(a.start - s.start, a.end - s.start) for a in s.stances] for s in doc.sentences]
-            t = time.perf_counter()
-            if texts:
-                an.predictor.probabilities(texts, spans)
-            t_model += time.perf_counter() - t
+            for key in keys:
+                t, c = time.perf_counter(), time.process_time()
+                if key == "analyze":
+                    doc = an.analyze(text)
+                    texts = [s.text for s in doc.sentences]
+                    spans = [[(a.start - s.start, a.end - s.start) for a in s.stances] for s in doc.sentences]
+                elif key == "spacy":
+                    an.segmenter.segment(text)
+                elif texts:
+                    an.predictor.probabilities(texts, spans)
+                spent[(key, "wall")] += time.perf_counter() - t
+                spent[(key, "cpu")] += time.process_time() - c
             n_sent += len(texts)
-        totals["analyze"].append(t_all)
-        totals["spacy"].append(t_spacy)
-        totals["model"].append(t_model)
-    med = {k: statistics.median(v) for k, v in totals.items()}
-    rest = max(med["analyze"] - med["spacy"] - med["model"], 0.0)
+        for k, v in spent.items():
+            runs.setdefault(k, []).append(v)
+    med = {k: statistics.median(v) for k, v in runs.items()}
     print(f"model {an.name}, precision {an.precision}; {len(articles)} articles, {n_sent} sentences")
-    print(f"analyze() per article: {med['analyze']:.2f} s, {n_sent / med['analyze']:.1f} sentences/s")
-    for name, sec in (("spaCy sentences + NER", med["spacy"]), ("model pass", med["model"]), ("rest", rest)):
-        print(f"  {name:22s} {sec:7.2f} s  {100 * sec / med['analyze']:5.1f}%")
+    print(
+        f"analyze() per article: {med[('analyze', 'wall')]:.2f} s, {n_sent / med[('analyze', 'wall')]:.1f} sentences/s"
+    )
+    print(f"{'stage':22s} {'wall s':>8s} {'share':>6s} {'cpu s':>8s} {'share':>6s}")
+    for name, key in (("spaCy sentences + NER", "spacy"), ("model pass", "model"), ("rest", "rest")):
+        cells = []
+        for c in ("wall", "cpu"):
+            total = med[("analyze", c)]
+            sec = total - med[("spacy", c)] - med[("model", c)] if key == "rest" else med[(key, c)]
+            cells.append(f"{sec:8.2f} {100 * sec / total:5.1f}%")
+        print(f"{name:22s} " + " ".join(cells))
 
 
 if __name__ == "__main__":
