@@ -37,7 +37,11 @@ class Analyzer:
     Scores then differ from float32 by up to ~1e-2 (news-small; news-base 2.4e-2) and labels on a
     small share of inputs (``stancekit bench --models news-small news-small:fp32``; README, "Accuracy
     and speed").
-    Within one precision, results are bit-identical whatever the batch size or document order.
+    Within one precision, sentences, actors and mentions are identical whatever the batch size,
+    document order, ``analyze`` or ``analyze_many``, or how ``score`` chunks a corpus, and scores agree
+    within ``BATCHING_TOLERANCE`` (1e-5 in float32, 5e-3 in bfloat16; each input's padded width is
+    set by its own length, but the rows sharing a batch still change rounding); labels are identical
+    except where a score lies that close to a tie.
     """
 
     def __init__(

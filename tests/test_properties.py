@@ -9,7 +9,7 @@ from __future__ import annotations
 import warnings
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from stancekit.errors import StancekitError, UnencodableTextWarning
@@ -132,3 +132,73 @@ def test_predict_functions_any_unicode(tiny_analyzer, data, text):
         assert stance["scores"][stance["label"]] == max(stance["scores"].values())
     if editorial is not None:
         assert editorial["label"] == ("editorial" if editorial["score"] >= 0.5 else "reporting")
+
+
+# --------------------------------------------------------------------------- determinism of batching
+ARTICLE_SENTENCES = [
+    "Critics said Senator Maria Hartwell misled the committee about the contract.",
+    "Hartwell rejected the claim on Monday.",
+    "NATO officials praised the rescue effort in the harbour town.",
+    "Smith met Jones in Ohio to discuss the budget.",
+    "The union called the deal a shameful giveaway to Brown's donors, and Brown did not reply.",
+    "This is, frankly, the worst plan the council has produced in a decade.",
+    "Jones will travel to Moscow next week, the ministry said.",
+    "\u201cWe will not back down,\u201d Smith told reporters outside the Kremlin.",
+    "The report, which runs to 40 pages and was drafted over eight months by a panel of judges and "
+    "economists, found that Ukraine had met every condition set by the lenders.",
+    "Rain is expected.",
+]
+articles = st.lists(st.sampled_from(ARTICLE_SENTENCES), min_size=1, max_size=6).map(" ".join)
+DET_SETTINGS = settings(SETTINGS, max_examples=12, phases=(Phase.explicit, Phase.reuse, Phase.generate))
+
+
+@pytest.fixture(scope="module")
+def batch_variants(tiny_model_path):
+    """The tiny model at batch sizes 32, 3 and 1, in float32 and bfloat16 (emulated where not native)."""
+    import stancekit
+
+    return {
+        (p, bs): stancekit.load(str(tiny_model_path), batch_size=bs, precision=p)
+        for p in ("float32", "bfloat16")
+        for bs in (32, 3, 1)
+    }
+
+
+def _assert_same_up_to(ref, other, tol: float) -> None:
+    """Same sentences and mentions; scores within ``tol``; labels equal unless a score is within ``tol`` of a tie."""
+    assert len(ref) == len(other)
+    for da, db in zip(ref, other, strict=True):
+        assert [(s.start, s.end) for s in da.sentences] == [(s.start, s.end) for s in db.sentences]
+        for sa, sb in zip(da.sentences, db.sentences, strict=True):
+            assert abs(sa.editorial_score - sb.editorial_score) <= tol
+            if abs(sa.editorial_score - 0.5) > tol:
+                assert sa.editorial == sb.editorial
+            assert [(x.actor, x.start, x.end) for x in sa.stances] == [(y.actor, y.start, y.end) for y in sb.stances]
+            for x, y in zip(sa.stances, sb.stances, strict=True):
+                assert max(abs(x.scores[k] - y.scores[k]) for k in x.scores) <= tol
+                top = sorted(x.scores.values())
+                if top[-1] - top[-2] > 2 * tol:
+                    assert x.label == y.label
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("precision", ["float32", "bfloat16"])
+@DET_SETTINGS
+@given(docs=st.lists(articles, min_size=1, max_size=4), seed=st.integers(0, 2**16))
+def test_batching_moves_scores_only_within_the_stated_tolerance(batch_variants, precision, docs, seed):
+    """The determinism statement of :class:`stancekit.Analyzer`: batch size, document order and
+    analyze() vs analyze_many() change scores by at most BATCHING_TOLERANCE within one precision."""
+    import random
+
+    from stancekit.modeling.inference import BATCHING_TOLERANCE
+
+    tol = BATCHING_TOLERANCE[precision]
+    main = batch_variants[(precision, 32)]
+    ref = main.analyze_many(docs)
+    order = list(range(len(docs)))
+    random.Random(seed).shuffle(order)
+    back = sorted(range(len(docs)), key=order.__getitem__)
+    _assert_same_up_to(ref, [main.analyze(t) for t in docs], tol)
+    for bs in (3, 1):
+        shuffled = batch_variants[(precision, bs)].analyze_many([docs[i] for i in order])
+        _assert_same_up_to(ref, [shuffled[i] for i in back], tol)

@@ -317,12 +317,15 @@ def test_distillation_trains_on_every_input_with_teacher_targets(tiny_model_path
 
 
 def test_inference_batches_never_mix_padded_widths():
-    from stancekit.modeling.inputs import PAD_MULTIPLE, bucket_width, length_batches
+    from stancekit.modeling.inputs import bucket_width, length_batches, width_buckets
 
-    lengths = [3, 17, 9, 8, 16, 40, 1, 24, 25, 9, 9]
-    batches = length_batches(lengths, batch_size=2)
+    lengths = [3, 17, 9, 8, 16, 40, 1, 24, 25, 9, 9, 70, 33, 200]
+    batches = length_batches(lengths, batch_size=4)
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each input once
     for b in batches:
-        assert len(b) <= 2
+        assert len(b) <= 4
         assert len({bucket_width(lengths[i]) for i in b}) == 1
-    assert [bucket_width(n) for n in (1, 8, 9, 16, 17)] == [PAD_MULTIPLE, 8, 16, 16, 24]
+    assert [len(b) for b in batches] == [4, 4, 2, 2, 1, 1]  # 10 inputs fit 32 tokens, 2 fit 64
+    assert [bucket_width(n) for n in (1, 32, 33, 64, 65, 129, 256)] == [32, 32, 64, 64, 128, 256, 256]
+    assert bucket_width(300) == 304  # past the widest bucket: rounded up to 8
+    assert width_buckets(128) == (32, 64, 128) and width_buckets(512) == (32, 64, 128, 256, 512)

@@ -1,10 +1,10 @@
 """The one batched inference path, used by analyze(), score(), the harness and training.
 
-Sentences are tokenized once, sorted by length into batches, each input padded to its own
-length rounded up to 8 tokens (so short and long sentences never share a padded width),
-run under ``torch.inference_mode`` in the Predictor's precision, and their outputs put back
-in the caller's order. Because an input's padded width depends on nothing else, its scores
-are bit-identical whatever the batch size or the order of the inputs.
+Sentences are tokenized once, grouped by padded width into batches (each input is padded to the
+first of a few width buckets that holds it, so its width depends on its own length only), run
+under ``torch.inference_mode`` in the Predictor's precision, and their outputs put back in the
+caller's order. What else shares a batch changes only the number of rows of the matrix products,
+whose rounding moves scores by at most :data:`BATCHING_TOLERANCE`.
 """
 
 from __future__ import annotations
@@ -15,18 +15,32 @@ import numpy as np
 import torch
 
 from stancekit.modeling.checkpoint import ModelConfig
-from stancekit.modeling.inputs import EncodedItem, MarkerEncoder, bucket_width, collate, length_batches
+from stancekit.modeling.inputs import (
+    WIDTH_BUCKETS,
+    EncodedItem,
+    MarkerEncoder,
+    bucket_width,
+    collate,
+    length_batches,
+    width_buckets,
+)
 from stancekit.modeling.network import StanceNetwork
 from stancekit.modeling.precision import autocast
 
 Spans = Sequence[tuple[int, int]]
+
+#: Most an input's scores move, within one precision, when different inputs share its batch (its
+#: padded width is fixed by its own length; the number of rows still changes a matrix product's
+#: rounding). Checked by ``tests/test_properties.py``; see :class:`stancekit.Analyzer`.
+BATCHING_TOLERANCE = {"float32": 1e-5, "bfloat16": 5e-3}
 
 
 class Predictor:
     """Runs a :class:`StanceNetwork` over sentences with marked mentions.
 
     ``precision`` is ``"float32"`` or ``"bfloat16"`` (resolved; see
-    :mod:`stancekit.modeling.precision`). Training evaluates in float32.
+    :mod:`stancekit.modeling.precision`). Training evaluates in float32. ``buckets`` are the padded
+    widths (tokens) inputs are grouped by; the model's ``max_length`` is always added as the last.
     """
 
     def __init__(
@@ -36,12 +50,14 @@ class Predictor:
         config: ModelConfig,
         batch_size: int = 32,
         precision: str = "float32",
+        buckets: Sequence[int] = WIDTH_BUCKETS,
     ) -> None:
         self.network = network
         self.config = config
         self.encoder = MarkerEncoder(tokenizer, config.max_length)
         self.batch_size = batch_size
         self.precision = precision
+        self.buckets = width_buckets(config.max_length, buckets)
 
     def encode(self, texts: Sequence[str], spans: Sequence[Spans]) -> list[EncodedItem]:
         """Inputs for the model's marking: all mentions at once, or one input per mention."""
@@ -84,9 +100,9 @@ class Predictor:
         self.network.eval()
         device = next(self.network.parameters()).device  # where training put it (a GPU, if any)
         with torch.inference_mode(), autocast(self.precision, device):
-            for batch_idx in length_batches([len(it) for it in items], self.batch_size):
+            for batch_idx in length_batches([len(it) for it in items], self.batch_size, self.buckets):
                 batch_items = [items[i] for i in batch_idx]
-                width = bucket_width(len(batch_items[-1]))  # sorted: the last is the longest
+                width = bucket_width(len(batch_items[-1]), self.buckets)  # one bucket per batch
                 st, ed = self.network(collate(batch_items, self.encoder.pad_id, width=width).to(device))
                 st = st.float().cpu().numpy()
                 ed = ed.float().cpu().numpy()

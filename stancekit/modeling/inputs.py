@@ -19,7 +19,9 @@ import torch
 
 NO_MARK, START_MARK, END_MARK = 0, 1, 2
 IGNORE = -100
-#: Inference pads every input to its length rounded up to this (see :func:`length_batches`).
+#: Padded widths (tokens) of inference inputs: each input is padded to the first that holds it.
+WIDTH_BUCKETS = (32, 64, 128, 256)
+#: Beyond the widest bucket, inputs are padded to a multiple of this.
 PAD_MULTIPLE = 8
 
 
@@ -202,31 +204,42 @@ def collate(
     return Batch(ids, mask, types, mention_index, st, ed)
 
 
-def bucket_width(length: int, multiple: int = PAD_MULTIPLE) -> int:
-    """The padded width of an input of ``length`` tokens: ``length`` rounded up to ``multiple``."""
+def width_buckets(max_length: int, buckets: Sequence[int] = WIDTH_BUCKETS) -> tuple[int, ...]:
+    """The buckets below a model's ``max_length``, then ``max_length`` itself (no input is longer)."""
+    return tuple(sorted({w for w in buckets if 0 < w < max_length} | {max_length}))
+
+
+def bucket_width(length: int, buckets: Sequence[int] = WIDTH_BUCKETS, multiple: int = PAD_MULTIPLE) -> int:
+    """The padded width of an input of ``length`` tokens: the first bucket that holds it.
+
+    An input longer than every bucket is padded to ``length`` rounded up to ``multiple``.
+    """
+    for w in buckets:
+        if length <= w:
+            return w
     return -(-length // multiple) * multiple
 
 
-def length_batches(lengths: Sequence[int], batch_size: int, multiple: int = PAD_MULTIPLE) -> list[list[int]]:
-    """Indices grouped into batches of similar length (stable sort: deterministic).
+def length_batches(lengths: Sequence[int], batch_size: int, buckets: Sequence[int] = WIDTH_BUCKETS) -> list[list[int]]:
+    """Indices grouped into batches of one :func:`bucket_width` each (stable sort: deterministic).
 
-    With ``multiple`` > 1 a batch never mixes inputs of different :func:`bucket_width`, so
-    each input is padded to a width that depends on its own length only. Why: a matrix
-    product's rounding depends on the padded width (not on the batch size), which in
-    bfloat16 moves scores by up to ~6e-3; with widths fixed per input, an input's scores are
-    bit-identical whatever else shares its batch, in any precision.
+    Why buckets: an input's padded width then depends on its own length only, while a few wide
+    buckets keep the batches of one article full (padding each input to its length rounded up to 8
+    split a 20-sentence article into a dozen tiny batches). The rounding of a matrix product depends
+    on the padded width and, much less, on the number of rows, so within one precision an input's
+    scores move only by that last effect when other inputs share its batch (see :mod:`inference`).
     """
     order = sorted(range(len(lengths)), key=lambda i: lengths[i])
     batches: list[list[int]] = []
     current: list[int] = []
+    width = None
     for i in order:
-        if current and (
-            len(current) == batch_size
-            or bucket_width(lengths[i], multiple) != bucket_width(lengths[current[0]], multiple)
-        ):
+        w = bucket_width(lengths[i], buckets)
+        if current and (len(current) == batch_size or w != width):
             batches.append(current)
             current = []
         current.append(i)
+        width = w
     if current:
         batches.append(current)
     return batches
