@@ -31,8 +31,8 @@ from stancekit.data.examples import Example
 from stancekit.data.examples import build_examples as rows_to_examples
 from stancekit.data.sources import load_rows, task_of
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
-from stancekit.evaluation.evaluate import collect_logits
-from stancekit.evaluation.metrics import classification_report, macro_f1
+from stancekit.evaluation.evaluate import dev_scores, labelled_logits, reports
+from stancekit.evaluation.metrics import macro_f1
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.calibration import expected_calibration_error, fit_scaling, fit_temperature, softmax
 from stancekit.modeling.checkpoint import ModelConfig, build_network, save_model
@@ -498,35 +498,8 @@ def _try_soup(network, fits: list[dict], predictor: Predictor, dev_ex) -> tuple[
 def _evaluate(predictor: Predictor, dev_ex) -> tuple[dict, dict[str, float], float | None]:
     """The dev sets' logits, their macro-F1 per set, and the mean that selects states (None without dev sets)."""
     evaluated = labelled_logits(predictor, dev_ex)
-    scores = _dev_scores(evaluated)
+    scores = dev_scores(evaluated)
     return evaluated, scores, float(np.mean(list(scores.values()))) if scores else None
-
-
-def _dev_scores(collected: dict[str, tuple]) -> dict[str, float]:
-    """Uncalibrated macro-F1 of each dev set (the early-stopping metric)."""
-    return {
-        name: macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
-        for name, (_, logits, labels) in collected.items()
-    }
-
-
-def labelled_logits(predictor: Predictor, sets: dict[str, list[Example]]) -> dict[str, tuple]:
-    """{set name: (task, raw logits, labels)} for the labelled part of each named set."""
-    out = {}
-    for name, exs in sets.items():
-        task = task_of(name)
-        out[name] = (task, *collect_logits(predictor, exs)[task])
-    return out
-
-
-def reports(collected: dict[str, tuple], model_cfg: ModelConfig) -> dict:
-    """Classification reports with the model's calibration applied."""
-    out = {}
-    for name, (task, logits, labels) in collected.items():
-        probs = model_cfg.calibrated(task, logits)
-        names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
-        out[name] = classification_report(labels, probs.argmax(-1), names, probs, n_boot=200)
-    return out
 
 
 def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "temperature+bias") -> dict:
