@@ -1,8 +1,11 @@
 """The benchmark harness: accuracy, calibration and speed of models and baselines, one command.
 
-    stancekit bench --models news-small news-base            # everything, writes benchmarks/results/
-    stancekit bench --models news-small --quick              # a few hundred examples (CI)
-    stancekit bench --models ./my-model --stance-file my.jsonl --editorial-file my.tsv --no-speed
+    stancekit bench --models news-small news-base --out results/     # everything
+    stancekit bench --models news-small --quick --out results/       # a few hundred examples (CI)
+    stancekit bench --models ./my-model --stance-file my.jsonl --editorial-file my.tsv --no-speed --out results/
+
+Nothing here assumes a checkout: the output folder, the example articles and the commit to record are
+arguments (``benchmarks/run.py`` fills them in from the checkout).
 
 User files are scored as they come: raw NewsMTSC JSONL, CheckThat! TSV, or the common schema.
 """
@@ -12,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -67,7 +69,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help="BABE column to score (default: the one the models were trained on, from their train.yaml)",
     )
-    p.add_argument("--out", default="benchmarks/results", help="output folder")
+    p.add_argument("--out", required=True, help="output folder (benchmarks/run.py: benchmarks/results)")
+    p.add_argument(
+        "--articles",
+        default=None,
+        help="folder of .txt articles for the speed run when the shared data is missing (benchmarks/run.py: examples)",
+    )
+    p.add_argument("--commit", default="unknown", help="the code version to record in the results (e.g. a git hash)")
     p.add_argument("--quick", action="store_true", help="a few hundred examples per set, small speed run")
     p.add_argument("--no-speed", action="store_true")
     p.add_argument("--no-baselines", action="store_true")
@@ -81,24 +89,6 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         default=None,
         help=f"a Markdown file whose block between {README_BEGIN} and {README_END} is replaced by the results",
     )
-
-
-def _git_commit() -> str:
-    """HEAD's short hash, flagged when the code or the model folders differ from it.
-
-    Why: results name the commit they measured; a model refit but not yet committed would
-    otherwise be credited to a commit that does not hold it.
-    """
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "stancekit", "models"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head} with uncommitted changes in stancekit/ or models/" if changed else head
 
 
 def resolve_babe_labels(args) -> str:
@@ -193,10 +183,15 @@ def speed_section(analyzer, args) -> dict:
         sents = [r["text"] for r in load_rows("newsmtsc-train", args.data_dir)]
         source = "NewsMTSC train sentences grouped 25 per article"
     except Exception:  # no shared data: the example articles, repeated
+        files = sorted(Path(args.articles).glob("*.txt")) if args.articles else []
+        if not files:
+            raise InputError(
+                "the speed run needs sentences: pass --data-dir, or --articles DIR with .txt files"
+            ) from None
         sents = []
-        for f in sorted(Path("examples").glob("*.txt")):
+        for f in files:
             sents.extend(s.text for s in analyzer.segmenter.segment(f.read_text("utf-8")).sentences)
-        source = "examples/*.txt sentences, repeated"
+        source = f"{args.articles}/*.txt sentences, repeated"
     seen, unique = set(), []
     for s in sents:
         if s not in seen:
@@ -265,7 +260,7 @@ def run(args) -> dict:
     n_boot = 200 if args.quick else 1000
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "commit": _git_commit(),
+        "commit": args.commit,
         "command": "stancekit bench " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else sys.argv[1:]),
         "quick": bool(args.quick),
         "datasets": {k: {"task": t, "n": len(r)} for k, (t, r) in sets.items()},
@@ -324,7 +319,7 @@ def evaluate_holder_sets(data_dir) -> dict:
     for split in ("dev", "test"):
         try:
             pairs = load_pairs(split, data_dir)
-        except DataError:
+        except (DataError, OSError):  # the shared datasets the pairs point into are not all there
             return {}
         out[f"articlestance-{split}"] = evaluate_holders(pairs, finder)
     return out
@@ -528,7 +523,7 @@ def main(args) -> int:
     if not args.no_plots:
         plots(result, out, tag)
     if args.write_cards:
-        from stancekit.modeling.card import write_card
+        from stancekit.evaluation.card import write_card
 
         for key, entry in result["models"].items():
             # a folder's card reports its float32 run (variants share the folder)
