@@ -81,3 +81,32 @@ def test_trainer_and_harness_report_the_same_dev_figures(tmp_path):
         assert harness_rep["macro_f1"] == pytest.approx(trainer_rep["macro_f1"], abs=1e-12)
         assert harness_rep["accuracy"] == pytest.approx(trainer_rep["accuracy"], abs=1e-12)
         assert harness_rep["ece"] == pytest.approx(trainer_rep["ece"], abs=1e-4)
+
+
+def _folder(root, name: str, babe_labels: str | None):
+    folder = root / name
+    folder.mkdir()
+    for f in ("config.json", "model.safetensors", "tokenizer.json"):
+        (folder / f).write_text("{}")
+    if babe_labels:
+        (folder / "train.yaml").write_text(f"name: {name}\nbabe_labels: {babe_labels}\n")
+    return str(folder)
+
+
+def test_the_harness_scores_babe_on_the_models_column_and_asks_when_they_differ(tmp_path):
+    import argparse
+
+    from stancekit.errors import InputError
+    from stancekit.evaluation.harness import add_arguments, resolve_babe_labels
+
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    opinion, bias, old = _folder(tmp_path, "a", "opinion"), _folder(tmp_path, "b", "bias"), _folder(tmp_path, "c", None)
+    assert resolve_babe_labels(p.parse_args(["--models", opinion, "--out", "x"])) == "opinion"
+    assert resolve_babe_labels(p.parse_args(["--models", old, bias, "--out", "x"])) == "bias"  # no train.yaml: bias
+    with pytest.raises(InputError, match="--babe-labels"):
+        resolve_babe_labels(p.parse_args(["--models", opinion, bias, "--out", "x"]))
+    args = p.parse_args(["--models", f"{opinion}:fp32", bias, "--babe-labels", "bias", "--out", "x"])
+    assert resolve_babe_labels(args) == "bias"
+    with pytest.raises(SystemExit):  # the output folder is an argument: no checkout is assumed
+        p.parse_args(["--models", opinion])

@@ -225,9 +225,9 @@ class Trainer:
         with _seeded(self.cfg.seed):
             return self._run()
 
-    def _run(self) -> dict:
+    def _run_examples(self) -> tuple[list[Example], dict[str, list[Example]], dict[str, list[Example]]]:
+        """The training examples (named sets, then the users' files), and the dev and report sets."""
         cfg = self.cfg
-        started = time.time()
         log.info("building examples (marking=%s)", cfg.marking)
         train_ex = [ex for exs in self.example_builder(cfg, cfg.train_sets).values() for ex in exs]
         files = {f: {"stance": read_stance_file(f)} for f in cfg.stance_files}
@@ -236,8 +236,12 @@ class Trainer:
             self.segmenter, self.finder = _text_tools()
         for rows in files.values():
             train_ex.extend(rows_to_examples(rows, cfg.marking, self.segmenter, self.finder))
-        dev_ex = self.example_builder(cfg, cfg.dev_sets)
-        report_ex = self.example_builder(cfg, cfg.report_sets)
+        return train_ex, self.example_builder(cfg, cfg.dev_sets), self.example_builder(cfg, cfg.report_sets)
+
+    def _run(self) -> dict:
+        cfg = self.cfg
+        started = time.time()
+        train_ex, dev_ex, report_ex = self._run_examples()
 
         encoder, tokenizer = load_base_encoder(cfg.base_model)
         if cfg.weights == "lora":
@@ -259,34 +263,8 @@ class Trainer:
         network = build_network(model_cfg, encoder).to(device)
         marker_encoder = MarkerEncoder(tokenizer, cfg.max_length)
 
-        soft_st, soft_ed = self.teacher_logits(cfg.teacher, train_ex, device) if cfg.teacher else (None, None)
-        items, st_labels, ed_labels, st_soft, ed_soft = [], [], [], [], []
-        encoded = marker_encoder.encode_many([e.text for e in train_ex], [e.spans for e in train_ex])
-        for it in encoded:
-            ex = train_ex[it.source]
-            labs = [ex.stance[m] for m in it.mention_ids]
-            ed = ex.editorial  # every window of a long sentence carries the sentence's label
-            if all(lab == IGNORE for lab in labs) and ed == IGNORE and soft_ed is None:
-                continue  # nothing to learn from it (with a teacher, every input has soft targets)
-            items.append(it)
-            st_labels.append(labs)
-            ed_labels.append(ed)
-            if soft_ed is not None:
-                rows = soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS))
-                if ex.source in cfg.gold_over_teacher:  # gold stance labels stand alone: no soft target there
-                    rows = rows.copy()
-                    rows[[lab != IGNORE for lab in labs]] = np.nan
-                st_soft.append(rows)
-                ed_soft.append(soft_ed[it.source])
-        st_counts = Counter(lab for labs in st_labels for lab in labs if lab != IGNORE)
-        ed_counts = Counter(lab for lab in ed_labels if lab != IGNORE)
-        log.info("training inputs: %d (stance targets %s, editorial %s)", len(items), dict(st_counts), dict(ed_counts))
-        st_w = _class_weights(st_counts, len(STANCE_LABELS)) if cfg.class_weights else None
-        ed_w = _class_weights(ed_counts, len(EDITORIAL_LABELS)) if cfg.class_weights else None
-        st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE).to(device)
-        ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE).to(device)
-
-        data = _FitData(items, st_labels, ed_labels, st_soft, ed_soft, marker_encoder.pad_id, st_loss, ed_loss)
+        soft = self.teacher_logits(cfg.teacher, train_ex, device) if cfg.teacher else None
+        data = _fit_data(cfg, train_ex, marker_encoder, soft, device)
         predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
         init_state = cpu_state(network) if cfg.soup > 1 else None
 
@@ -473,6 +451,37 @@ class Trainer:
             averaged = _try_average(network, recent, predictor, dev_ex, best)
 
         return FitResult(best, history, averaged, step)
+
+
+def _fit_data(cfg: TrainConfig, train_ex: list[Example], marker_encoder: MarkerEncoder, soft, device) -> _FitData:
+    """Encode the training examples once; with a teacher's ``soft`` logits, every input keeps its soft targets."""
+    soft_st, soft_ed = soft if soft is not None else (None, None)
+    items, st_labels, ed_labels, st_soft, ed_soft = [], [], [], [], []
+    encoded = marker_encoder.encode_many([e.text for e in train_ex], [e.spans for e in train_ex])
+    for it in encoded:
+        ex = train_ex[it.source]
+        labs = [ex.stance[m] for m in it.mention_ids]
+        ed = ex.editorial  # every window of a long sentence carries the sentence's label
+        if all(lab == IGNORE for lab in labs) and ed == IGNORE and soft_ed is None:
+            continue  # nothing to learn from it (with a teacher, every input has soft targets)
+        items.append(it)
+        st_labels.append(labs)
+        ed_labels.append(ed)
+        if soft_ed is not None:
+            rows = soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS))
+            if ex.source in cfg.gold_over_teacher:  # gold stance labels stand alone: no soft target there
+                rows = rows.copy()
+                rows[[lab != IGNORE for lab in labs]] = np.nan
+            st_soft.append(rows)
+            ed_soft.append(soft_ed[it.source])
+    st_counts = Counter(lab for labs in st_labels for lab in labs if lab != IGNORE)
+    ed_counts = Counter(lab for lab in ed_labels if lab != IGNORE)
+    log.info("training inputs: %d (stance targets %s, editorial %s)", len(items), dict(st_counts), dict(ed_counts))
+    st_w = _class_weights(st_counts, len(STANCE_LABELS)) if cfg.class_weights else None
+    ed_w = _class_weights(ed_counts, len(EDITORIAL_LABELS)) if cfg.class_weights else None
+    st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE).to(device)
+    ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE).to(device)
+    return _FitData(items, st_labels, ed_labels, st_soft, ed_soft, marker_encoder.pad_id, st_loss, ed_loss)
 
 
 def ingredient_rng(seed: int, ingredient: int) -> random.Random:
