@@ -11,7 +11,7 @@ from stancekit.evaluation.harness import cli_main
 REPO = Path(__file__).resolve().parents[1]
 
 
-def git_commit() -> str:
+def git_commit(repo: Path = REPO) -> str:
     """HEAD's short hash, flagged when the code or the model folders differ from it.
 
     Why: results name the commit they measured; a model refit but not yet committed would
@@ -19,14 +19,14 @@ def git_commit() -> str:
     """
     try:
         head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True, cwd=REPO
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True, cwd=repo
         ).stdout.strip()
         changed = subprocess.run(
             ["git", "status", "--porcelain", "--", "stancekit", "models"],
             capture_output=True,
             text=True,
             check=True,
-            cwd=REPO,
+            cwd=repo,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
