@@ -18,7 +18,7 @@ from stancekit.evaluation.evaluate import collect_logits
 from stancekit.modeling.checkpoint import find_model, load_model
 from stancekit.modeling.inference import Predictor
 from stancekit.training.config import TrainConfig
-from stancekit.training.trainer import Trainer, _rows
+from stancekit.training.trainer import build_examples
 
 
 def main() -> None:
@@ -27,7 +27,7 @@ def main() -> None:
     args = p.parse_args()
     folder = find_model(args.model)
     cfg = TrainConfig.from_yaml(folder / "train.yaml")
-    sets = Trainer(cfg)._examples(_rows(cfg, cfg.dev_sets))
+    sets = build_examples(cfg, cfg.dev_sets)
     net, tokenizer, model_cfg = load_model(folder)
     net.float().eval()
 

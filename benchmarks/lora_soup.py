@@ -19,22 +19,15 @@ import shutil
 import sys
 from pathlib import Path
 
-import torch
 from safetensors.torch import load_file, save_file
+
+from stancekit.training.selection import average_states, merge_lora_states
 
 
 def lora_soup(mode: str, out: Path, folders: list[Path]) -> None:
     k = len(folders)
     states = [load_file(str(f / "model.safetensors")) for f in folders]
-    averaged = {}
-    for key, first in states[0].items():
-        values = [s[key].float() for s in states]
-        if mode == "merged" and ".lora_A." in key:
-            averaged[key] = torch.cat(values, 0).to(first.dtype)
-        elif mode == "merged" and ".lora_B." in key:
-            averaged[key] = (torch.cat(values, 1) / k).to(first.dtype)
-        else:
-            averaged[key] = torch.stack(values).mean(0).to(first.dtype)
+    averaged = merge_lora_states(states) if mode == "merged" else average_states(states)
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(folders[0], out)
     save_file(averaged, str(out / "model.safetensors"), metadata={"format": "pt"})

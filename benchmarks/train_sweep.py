@@ -8,8 +8,8 @@ spaCy, ``datasets`` or network, and only 64 MiB travels per call. So:
 1. ``prepare`` (here): build the training/dev/report examples once (spaCy marks every actor
    mention) and, with ``--teacher``, the teacher's logits for the training examples; pickle
    both into a git-ignored cache folder. They hold dataset text: never commit them.
-2. ``run`` (there): each variant is ``Trainer(cfg).run()`` -- the one training path -- in its
-   own process, with the example builder and teacher replaced by the cache; a ranking by mean
+2. ``run`` (there): each variant is ``Trainer(cfg, ...).run()`` -- the one training path -- in its
+   own process, given the cached examples and teacher logits through the Trainer's parameters; a ranking by mean
    dev macro-F1 is printed and the best folder is tarred in pieces (files come back <= 16 MiB).
 
 news-base's base encoder (all-mpnet-base-v2, 438 MB) does not fit in one call: cast it to float16
@@ -108,7 +108,8 @@ GRIDS: dict[str, list[tuple[str, dict]]] = {
     ],
     # sweep 6 (news-base's config): soups. Each ingredient of a ``soup: k`` run trains in its own process
     # (``_ingredient``), then one process per soup runs the trainer with ``soup: k`` on those fits
-    # (``_assemble``): the same weights as the sequential soup, in the wall time of one run.
+    # (``_assemble``, through the Trainer's ``fit`` hook): the same weights as the sequential soup, in the wall
+    # time of one run.
     "soup": [
         *[(f"c3-i{i}", {"epochs": 3, "_ingredient": i}) for i in range(5)],
         *[(f"c4-i{i}", {"epochs": 4, "patience": 6, "_ingredient": i}) for i in range(3)],
@@ -178,15 +179,12 @@ def unpack_base(pieces: Path, target: Path) -> None:
 def prepare(config: str, cache: Path, teacher: str | None) -> None:
     from stancekit.training.config import TrainConfig
     from stancekit.training.distill import teacher_logits
-    from stancekit.training.trainer import Trainer, _rows
+    from stancekit.training.trainer import build_examples
 
     cfg = TrainConfig.from_yaml(config)
     cache.mkdir(parents=True, exist_ok=True)
     shutil.copy(config, cache / "train.yaml")
-    trainer = Trainer(cfg)
-    examples = {}
-    for names in (cfg.train_sets, cfg.dev_sets, cfg.report_sets):
-        examples.update(trainer._examples(_rows(cfg, names)))
+    examples = build_examples(cfg, [*cfg.train_sets, *cfg.dev_sets, *cfg.report_sets])
     (cache / "examples.pkl").write_bytes(pickle.dumps(examples))
     print({k: len(v) for k, v in examples.items()})
     if teacher:
@@ -196,65 +194,61 @@ def prepare(config: str, cache: Path, teacher: str | None) -> None:
 
 
 def run_one(config: str, cache: Path, name: str, overrides: dict, out_root: Path) -> None:
-    import stancekit.training.trainer as trainer_module
+    """One variant in this process: the trainer takes the cached examples and teacher logits as parameters."""
     from stancekit.training.config import TrainConfig
+    from stancekit.training.trainer import Trainer
 
     examples = pickle.loads((cache / "examples.pkl").read_bytes())
-    trainer_module._rows = lambda cfg, names: {n: n for n in names}
-    trainer_module.Trainer._examples = lambda self, sets: {n: examples[n] for n in sets}
+    teacher = None
     if overrides.get("teacher"):
         n_train, stance, editorial = pickle.loads((cache / "teacher.pkl").read_bytes())
 
-        def cached(teacher, train_ex, device=None, batch_size=64):
+        def teacher(teacher_name, train_ex, device):
             assert len(train_ex) == n_train, "teacher cache built for other training examples"
             return stance, editorial
 
-        trainer_module.distill.teacher_logits = cached
     ingredient, assemble = overrides.pop("_ingredient", None), overrides.pop("_assemble", None)
+    fit = None
     if ingredient is not None:
-        _train_as_ingredient(trainer_module, ingredient, out_root / name / "fit.pt")
+        fit = _train_as_ingredient(ingredient, out_root / name / "fit.pt")
     if assemble is not None:
-        _replay_fits(trainer_module, [out_root / n / "fit.pt" for n in assemble])
+        fit = _replay_fits([out_root / n / "fit.pt" for n in assemble])
     cfg = TrainConfig.from_yaml(config)
     cfg.output_dir, cfg.progress = str(out_root / name), False
     for key, value in overrides.items():
         setattr(cfg, key, value)
     if ingredient is not None:
         cfg.soup = 1  # one ingredient per process
-    m = trainer_module.Trainer(cfg).run()
+    trainer = Trainer(cfg, examples=lambda cfg, names: {n: examples[n] for n in names}, teacher_logits=teacher, fit=fit)
+    m = trainer.run()
     print(name, {k: round(r["macro_f1"], 4) for k, r in {**m["dev"], **m["report"]}.items()}, m["train_seconds"])
 
 
-def _train_as_ingredient(trainer_module, ingredient: int, save_to: Path) -> None:
-    """Make a ``soup: 1`` run train as ingredient ``ingredient`` of a ``soup: k`` run, and save its fit.
+def _train_as_ingredient(ingredient: int, save_to: Path):
+    """A fit hook that makes a ``soup: 1`` run train as ingredient ``ingredient`` of a ``soup: k`` run, and saves it.
 
     The trainer's soup gives every ingredient the network's initial weights (drawn with ``seed``) and
-    the random state of ``ingredient_rng``; so does this, in a fresh process.
+    ingredient i's random state (``train(i)``); so does this, in a fresh process.
     """
     import torch
 
-    fit = trainer_module.Trainer._fit
-
-    def as_ingredient(self, network, data, predictor, dev_ex, rng, device):
-        rng = trainer_module.ingredient_rng(self.cfg.seed, ingredient)
-        out = fit(self, network, data, predictor, dev_ex, rng, device)
+    def as_ingredient(_, train):
+        out = train(ingredient)
         save_to.parent.mkdir(parents=True, exist_ok=True)
         torch.save(out, save_to)
         return out
 
-    trainer_module.Trainer._fit = as_ingredient
+    return as_ingredient
 
 
-def _replay_fits(trainer_module, fits: list[Path]) -> None:
-    """Make a ``soup: k`` run take its k fits from ingredient processes instead of training them."""
+def _replay_fits(fits: list[Path]):
+    """A fit hook that makes a ``soup: k`` run take its k fits from ingredient processes instead of training them."""
     import torch
 
-    queue = list(fits)
+    def replay(ingredient, _):
+        return torch.load(fits[ingredient], weights_only=False)
 
-    def replay(self, network, data, predictor, dev_ex, rng, device):
-        return torch.load(queue.pop(0), weights_only=False)
-
-    trainer_module.Trainer._fit = replay
+    return replay
 
 
 def sweep(args) -> None:

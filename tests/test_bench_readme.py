@@ -50,10 +50,17 @@ def test_model_specs_name_their_variant_and_variants_compare_with_float32():
 
 
 def test_results_name_the_commit_and_flag_uncommitted_code_or_models(tmp_path, monkeypatch):
-    """A model refit but not committed must not be credited to HEAD as if HEAD held it."""
+    """A model refit but not committed must not be credited to HEAD as if HEAD held it (benchmarks/run.py)."""
+    import importlib.util
     import subprocess
+    from pathlib import Path
 
-    from stancekit.evaluation.harness import _git_commit
+    spec = importlib.util.spec_from_file_location("bench_run", Path(__file__).parents[1] / "benchmarks" / "run.py")
+    bench_run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_run)
+
+    def _git_commit():
+        return bench_run.git_commit(tmp_path)
 
     def git(*args):
         subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
@@ -64,10 +71,22 @@ def test_results_name_the_commit_and_flag_uncommitted_code_or_models(tmp_path, m
     (tmp_path / "notes.md").write_text("x")
     git("add", ".")
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "c")
-    monkeypatch.chdir(tmp_path)
     head = _git_commit()
     assert head and " " not in head  # clean: the bare short hash
     (tmp_path / "notes.md").write_text("y")  # outside code and models: still clean
     assert _git_commit() == head
     (tmp_path / "models" / "config.json").write_text('{"t": 1}')
     assert _git_commit() == f"{head} with uncommitted changes in stancekit/ or models/"
+
+
+def test_the_checkout_entry_point_fills_in_what_the_harness_takes_as_arguments():
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.spec_from_file_location("bench_run", Path(__file__).parents[1] / "benchmarks" / "run.py")
+    bench_run = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench_run)
+    argv = bench_run.checkout_defaults(["--models", "m", "--out=mine"])
+    assert argv[:3] == ["--models", "m", "--out=mine"] and argv.count("--out") == 0  # the user's folder stays
+    assert argv[argv.index("--articles") + 1] == str(bench_run.REPO / "examples")
+    assert argv[argv.index("--commit") + 1]

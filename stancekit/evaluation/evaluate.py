@@ -1,12 +1,19 @@
-"""Score a model on labelled examples through the same batched inference path as users get."""
+"""The one evaluation path: the trainer's dev and report figures and the harness's accuracy table come from here.
+
+Why one path: a model should have one dev figure per set, whoever measures it; the label mapping of
+BABE (``label_bias`` or ``label_opinion``) is an explicit argument, read from the model's ``train.yaml``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
 from stancekit.data.examples import Example
+from stancekit.evaluation.metrics import classification_report, macro_f1
+from stancekit.modeling.calibration import reliability_bins, softmax
 from stancekit.modeling.inference import Predictor
 from stancekit.modeling.inputs import IGNORE
 
@@ -32,3 +39,60 @@ def collect_logits(predictor: Predictor, examples: Sequence[Example]) -> dict[st
 
 def task_of_examples(examples: Sequence[Example]) -> str:
     return "editorial" if any(e.editorial != IGNORE for e in examples) else "stance"
+
+
+def labelled_logits(
+    predictor: Predictor, sets: Mapping[str, Sequence[Example]], tasks: Mapping[str, str] | None = None
+) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
+    """{set name: (task, raw logits, labels)} for the labelled part of each set.
+
+    A set's task is ``tasks[name]`` when given (user files), else the named dataset's task.
+    """
+    from stancekit.data.sources import task_of
+
+    out = {}
+    for name, exs in sets.items():
+        task = tasks[name] if tasks and name in tasks else task_of(name)
+        out[name] = (task, *collect_logits(predictor, exs)[task])
+    return out
+
+
+def dev_scores(collected: Mapping[str, tuple]) -> dict[str, float]:
+    """Uncalibrated macro-F1 of each set (the trainer's early-stopping metric)."""
+    return {
+        name: macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
+        for name, (_, logits, labels) in collected.items()
+    }
+
+
+def reports(collected: Mapping[str, tuple], model_cfg, n_boot: int = 200, details: bool = False) -> dict[str, dict]:
+    """Classification reports with the model's calibration applied (what the trainer and the harness report).
+
+    ``details`` adds what the harness tables and plots need: the task, the uncalibrated ECE, the
+    reliability bins and the predicted label of each example.
+    """
+    out = {}
+    for name, (task, logits, labels) in collected.items():
+        probs = model_cfg.calibrated(task, logits)
+        names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
+        rep = classification_report(labels, probs.argmax(-1), names, probs, n_boot=n_boot)
+        if details:
+            rep["ece_uncalibrated"] = classification_report(
+                labels, logits.argmax(-1), names, softmax(logits), n_boot=0
+            )["ece"]
+            rep["task"] = task
+            rep["reliability"] = reliability_bins(probs, labels)
+            rep["predictions"] = probs.argmax(-1).tolist()
+        out[name] = rep
+    return out
+
+
+def babe_labels_of(folder: str | Path) -> str:
+    """The BABE column a model folder was trained on (its ``train.yaml``), "bias" when it does not say."""
+    import yaml
+
+    path = Path(folder) / "train.yaml"
+    if not path.is_file():
+        return "bias"
+    data = yaml.safe_load(path.read_text("utf-8")) or {}
+    return data.get("babe_labels", "bias") if isinstance(data, dict) else "bias"

@@ -1,8 +1,11 @@
 """The benchmark harness: accuracy, calibration and speed of models and baselines, one command.
 
-    stancekit bench --models news-small news-base            # everything, writes benchmarks/results/
-    stancekit bench --models news-small --quick              # a few hundred examples (CI)
-    stancekit bench --models ./my-model --stance-file my.jsonl --editorial-file my.tsv --no-speed
+    stancekit bench --models news-small news-base --out results/     # everything
+    stancekit bench --models news-small --quick --out results/       # a few hundred examples (CI)
+    stancekit bench --models ./my-model --stance-file my.jsonl --editorial-file my.tsv --no-speed --out results/
+
+Nothing here assumes a checkout: the output folder, the example articles and the commit to record are
+arguments (``benchmarks/run.py`` fills them in from the checkout).
 
 User files are scored as they come: raw NewsMTSC JSONL, CheckThat! TSV, or the common schema.
 """
@@ -12,7 +15,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -24,10 +26,9 @@ from stancekit.data.sources import load_rows, named_datasets
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
 from stancekit.errors import DataError, InputError
 from stancekit.evaluation.baselines import PUBLISHED, baselines_for
-from stancekit.evaluation.evaluate import collect_logits
+from stancekit.evaluation.evaluate import babe_labels_of, labelled_logits, reports
 from stancekit.evaluation.metrics import classification_report
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
-from stancekit.modeling.calibration import reliability_bins, softmax
 
 #: the README block that ``--readme`` replaces with the results
 README_BEGIN = "<!-- bench:begin -->"
@@ -62,7 +63,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--stance-file", action="append", default=[], help="a labelled stance file to score")
     p.add_argument("--editorial-file", action="append", default=[], help="a labelled editorial file to score")
     p.add_argument("--data-dir", default=None, help="shared data folder (default: STANCEKIT_DATA or ../shared/data)")
-    p.add_argument("--out", default="benchmarks/results", help="output folder")
+    p.add_argument(
+        "--babe-labels",
+        choices=("bias", "opinion"),
+        default=None,
+        help="BABE column to score (default: the one the models were trained on, from their train.yaml)",
+    )
+    p.add_argument("--out", required=True, help="output folder (benchmarks/run.py: benchmarks/results)")
+    p.add_argument(
+        "--articles",
+        default=None,
+        help="folder of .txt articles for the speed run when the shared data is missing (benchmarks/run.py: examples)",
+    )
+    p.add_argument("--commit", default="unknown", help="the code version to record in the results (e.g. a git hash)")
     p.add_argument("--quick", action="store_true", help="a few hundred examples per set, small speed run")
     p.add_argument("--no-speed", action="store_true", help="skip the speed measurements")
     p.add_argument("--no-baselines", action="store_true", help="skip the lexicon baselines")
@@ -79,25 +92,19 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _git_commit() -> str:
-    """HEAD's short hash, flagged when the code or the model folders differ from it.
+def resolve_babe_labels(args) -> str:
+    """The BABE column every system is scored on: ``--babe-labels``, else the one the models were trained on."""
+    if args.babe_labels:
+        return args.babe_labels
+    from stancekit.modeling.checkpoint import find_model
 
-    Why: results name the commit they measured; a model refit but not yet committed would
-    otherwise be credited to a commit that does not hold it.
-    """
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-        changed = subprocess.run(
-            ["git", "status", "--porcelain", "--", "stancekit", "models"], capture_output=True, text=True, check=True
-        ).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
-    return f"{head} with uncommitted changes in stancekit/ or models/" if changed else head
+    found = {babe_labels_of(find_model(parse_model_spec(m)[0])) for m in args.models}
+    if len(found) > 1:
+        raise InputError(f"the models were trained on different BABE columns ({sorted(found)}): pass --babe-labels")
+    return found.pop() if found else "bias"
 
 
-def _eval_sets(args) -> dict[str, tuple[str, list[dict]]]:
+def _eval_sets(args, babe_labels: str = "bias") -> dict[str, tuple[str, list[dict]]]:
     """{name: (task, rows)} for named sets and user files."""
     sets: dict[str, tuple[str, list[dict]]] = {}
     names = (
@@ -107,7 +114,7 @@ def _eval_sets(args) -> dict[str, tuple[str, list[dict]]]:
     )
     tasks = named_datasets()
     for name in names:
-        sets[name] = (tasks.get(name, "?"), load_rows(name, args.data_dir))
+        sets[name] = (tasks.get(name, "?"), load_rows(name, args.data_dir, babe_labels=babe_labels))
     for f in args.stance_file:
         sets[Path(f).name] = ("stance", read_stance_file(f))
     for f in args.editorial_file:
@@ -126,34 +133,29 @@ def _stratified_head(rows: list[dict], n: int) -> list[dict]:
 
 
 def evaluate_model(analyzer, sets, n_boot: int) -> dict:
-    out = {}
-    for name, (task, rows) in sets.items():
-        examples = build_examples({task: rows}, analyzer.config.marking, analyzer.segmenter, analyzer.finder)
-        logits, labels = collect_logits(analyzer.predictor, examples)[task]
-        probs = analyzer.config.calibrated(task, logits)
-        names = STANCE_LABELS if task == "stance" else EDITORIAL_LABELS
-        rep = classification_report(labels, probs.argmax(-1), names, probs, n_boot=n_boot)
-        rep["ece_uncalibrated"] = classification_report(labels, logits.argmax(-1), names, softmax(logits), n_boot=0)[
-            "ece"
-        ]
-        rep["task"] = task
-        rep["reliability"] = reliability_bins(probs, labels)
-        rep["predictions"] = probs.argmax(-1).tolist()
-        out[name] = rep
-    return out
+    """The trainer's evaluation (:mod:`stancekit.evaluation.evaluate`) with the harness's details."""
+    marking = analyzer.config.marking
+    examples = {
+        name: build_examples({task: rows}, marking, analyzer.segmenter, analyzer.finder)
+        for name, (task, rows) in sets.items()
+    }
+    collected = labelled_logits(analyzer.predictor, examples, {name: task for name, (task, _) in sets.items()})
+    return reports(collected, analyzer.config, n_boot=n_boot, details=True)
 
 
-def evaluate_baselines(sets, data_dir, n_boot: int) -> dict:
+def evaluate_baselines(sets, data_dir, n_boot: int, babe_labels: str = "bias") -> dict:
     results: dict[str, dict] = {}
     fitted: dict[tuple[str, str], list] = {}
     for name, (task, rows) in sets.items():
         prefix = name.split("-")[0]
         train_name = BASELINE_TRAIN.get(prefix) or ("newsmtsc-train" if task == "stance" else None)
         if task == "editorial" and train_name is None:
-            train_rows = load_rows("checkthat-train", data_dir) + load_rows("babe-train", data_dir)
+            train_rows = load_rows("checkthat-train", data_dir) + load_rows(
+                "babe-train", data_dir, babe_labels=babe_labels
+            )
             train_name = "checkthat-train+babe-train"
         else:
-            train_rows = load_rows(train_name, data_dir)
+            train_rows = load_rows(train_name, data_dir, babe_labels=babe_labels)
         key = (task, train_name)
         if key not in fitted:
             fitted[key] = [b.fit(train_rows, task) for b in baselines_for(task)]
@@ -183,10 +185,15 @@ def speed_section(analyzer, args) -> dict:
         sents = [r["text"] for r in load_rows("newsmtsc-train", args.data_dir)]
         source = "NewsMTSC train sentences grouped 25 per article"
     except Exception:  # no shared data: the example articles, repeated
+        files = sorted(Path(args.articles).glob("*.txt")) if args.articles else []
+        if not files:
+            raise InputError(
+                "the speed run needs sentences: pass --data-dir, or --articles DIR with .txt files"
+            ) from None
         sents = []
-        for f in sorted(Path("examples").glob("*.txt")):
+        for f in files:
             sents.extend(s.text for s in analyzer.segmenter.segment(f.read_text("utf-8")).sentences)
-        source = "examples/*.txt sentences, repeated"
+        source = f"{args.articles}/*.txt sentences, repeated"
     seen, unique = set(), []
     for s in sents:
         if s not in seen:
@@ -253,14 +260,16 @@ def run(args) -> dict:
     import stancekit
 
     started = time.time()
-    sets = _eval_sets(args)
+    babe_labels = resolve_babe_labels(args)
+    sets = _eval_sets(args, babe_labels)
     n_boot = 200 if args.quick else 1000
     result = {
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "commit": _git_commit(),
+        "commit": args.commit,
         "command": "stancekit bench " + " ".join(sys.argv[2:] if sys.argv[1:2] == ["bench"] else sys.argv[1:]),
         "quick": bool(args.quick),
         "datasets": {k: {"task": t, "n": len(r)} for k, (t, r) in sets.items()},
+        "babe_labels": babe_labels,
         "models": {},
         "baselines": {},
         "published": [
@@ -302,7 +311,7 @@ def run(args) -> dict:
                 if ds in reference["accuracy"]
             }
     if not args.no_baselines:
-        result["baselines"] = evaluate_baselines(sets, args.data_dir, n_boot)
+        result["baselines"] = evaluate_baselines(sets, args.data_dir, n_boot, babe_labels)
     result["holders"] = evaluate_holder_sets(args.data_dir)
     result["seconds"] = round(time.time() - started, 1)
     return result
@@ -319,7 +328,7 @@ def evaluate_holder_sets(data_dir) -> dict:
     for split in ("dev", "test"):
         try:
             pairs = load_pairs(split, data_dir)
-        except DataError:
+        except (DataError, OSError):  # the shared datasets the pairs point into are not all there
             return {}
         out[f"articlestance-{split}"] = evaluate_holders(pairs, finder)
     return out
@@ -352,6 +361,7 @@ def to_markdown(r: dict) -> str:
         "",
         f"- date: {r['date']}, commit: `{r['commit']}`",
         f"- command: `{r['command']}`",
+        f"- BABE scored on `label_{r.get('babe_labels', 'bias')}` (the column the models were trained on)",
     ]
     speed_machine = next((m["speed"]["machine"] for m in r["models"].values() if "speed" in m), None)
     if speed_machine:
@@ -556,7 +566,7 @@ def main(args) -> int:
     if not args.no_plots:
         plots(result, out, tag)
     if args.write_cards:
-        from stancekit.modeling.card import write_card
+        from stancekit.evaluation.card import write_card
 
         for key, entry in result["models"].items():
             # a folder's card reports its float32 run (variants share the folder)

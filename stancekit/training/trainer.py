@@ -19,17 +19,20 @@ import math
 import random
 import time
 from collections import Counter, deque
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from stancekit.data.examples import Example, build_examples
+from stancekit.data.examples import Example
+from stancekit.data.examples import build_examples as rows_to_examples
 from stancekit.data.sources import load_rows, task_of
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
-from stancekit.evaluation.evaluate import collect_logits
-from stancekit.evaluation.metrics import classification_report, macro_f1
+from stancekit.evaluation.evaluate import dev_scores, labelled_logits, reports
+from stancekit.evaluation.metrics import macro_f1
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.calibration import expected_calibration_error, fit_scaling, fit_temperature, softmax
 from stancekit.modeling.checkpoint import ModelConfig, build_network, save_model
@@ -38,11 +41,31 @@ from stancekit.modeling.inference import Predictor
 from stancekit.modeling.inputs import IGNORE, MarkerEncoder, collate
 from stancekit.training import distill
 from stancekit.training.config import TrainConfig
+from stancekit.training.selection import average_states as average_states  # re-exported
+from stancekit.training.selection import cpu_state, try_average, try_soup
 
 log = logging.getLogger("stancekit.training")
 
 
-def _seed_everything(seed: int) -> None:
+@contextmanager
+def _seeded(seed: int):
+    """Seed Python's, numpy's and torch's global generators for a run, and restore their states after it.
+
+    Why: dropout draws from torch's global generator, so a reproducible run has to seed it; the caller's
+    random states are theirs, so the run hands them back as it found them.
+    """
+    py_state, np_state = random.getstate(), np.random.get_state()
+    devices = list(range(torch.cuda.device_count()))
+    with torch.random.fork_rng(devices=devices):
+        try:
+            _seed_globals(seed)
+            yield
+        finally:
+            random.setstate(py_state)
+            np.random.set_state(np_state)
+
+
+def _seed_globals(seed: int) -> None:
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
@@ -57,6 +80,24 @@ def _rows(cfg: TrainConfig, names: list[str]) -> dict[str, dict[str, list[dict]]
             rows = rows[: cfg.max_examples_per_set]
         out[name] = {task_of(name): rows}
     return out
+
+
+def build_examples(cfg: TrainConfig, names: Sequence[str], segmenter=None, finder=None) -> dict[str, list[Example]]:
+    """{set name: examples} for the named sets of a config, marked as the config's model marks its inputs.
+
+    With ``marking: all`` the sentences' actor mentions are detected with ``segmenter`` and ``finder``
+    (spaCy ones are made when none are passed; pass them to build several groups of sets with one pair).
+    """
+    if cfg.marking == "all" and (segmenter is None or finder is None):
+        segmenter, finder = _text_tools()
+    return {name: rows_to_examples(rows, cfg.marking, segmenter, finder) for name, rows in _rows(cfg, names).items()}
+
+
+def _text_tools():
+    from stancekit.text.actors import ActorFinder
+    from stancekit.text.segmentation import Segmenter
+
+    return Segmenter(), ActorFinder()
 
 
 def _device(name: str) -> torch.device:
@@ -99,39 +140,108 @@ class _FitData:
     ed_loss: torch.nn.Module
 
 
-class Trainer:
-    """Fine-tunes a :class:`~stancekit.modeling.network.StanceNetwork` from a TrainConfig."""
+@dataclass
+class FitResult:
+    """One fit of the network from its current weights (one soup ingredient, or the whole run).
 
-    def __init__(self, cfg: TrainConfig, segmenter=None, finder=None) -> None:
+    ``best`` holds the kept state (a CPU copy; None when the network's last state was kept), its dev mean
+    (``score``), ``step`` and ``dev_logits``; ``averaged`` records the checkpoint average when one was tried.
+    """
+
+    best: dict
+    history: list[dict]
+    averaged: dict | None
+    steps: int
+
+
+class TrainerCallback:
+    """Hooks into a training run, in the manner of Hugging Face ``TrainerCallback``: override what you need.
+
+    Callbacks observe; they never change what is trained (a sweep swaps pieces through the Trainer's
+    ``examples``, ``teacher_logits`` and ``fit`` parameters instead).
+    """
+
+    def on_evaluate(self, trainer: Trainer, ingredient: int, record: dict) -> None:
+        """After each dev evaluation; ``record`` is the history entry (step, epoch, loss, dev_macro_f1, mean)."""
+
+    def on_fit_end(self, trainer: Trainer, ingredient: int, fit: FitResult) -> None:
+        """After each fit (each soup ingredient), before soups and calibration."""
+
+    def on_train_end(self, trainer: Trainer, metrics: dict) -> None:
+        """After the model folder and its ``training_metrics.json`` are written."""
+
+
+#: builds {set name: examples} for named sets: ``(cfg, names) -> dict``
+ExampleBuilder = Callable[[TrainConfig, Sequence[str]], dict[str, list[Example]]]
+#: the teacher's raw logits for the training examples: ``(teacher, examples, device) -> (stance, editorial)``
+TeacherLogits = Callable[[str, Sequence[Example], torch.device], tuple]
+#: one fit: ``(ingredient, train) -> FitResult``; ``train(i)`` fits from the current weights with ingredient
+#: i's random state (the default fit is ``train(ingredient)``)
+FitFunction = Callable[[int, Callable[[int], FitResult]], FitResult]
+
+
+class Trainer:
+    """Fine-tunes a :class:`~stancekit.modeling.network.StanceNetwork` from a TrainConfig.
+
+    Why the parameters: a sweep reuses cached examples and teacher logits, or trains soup ingredients
+    in separate processes, through the same loop; each piece it swaps is a parameter, never a patch.
+
+    - ``examples(cfg, names)``: the example builder (default :func:`build_examples`);
+    - ``teacher_logits(teacher, examples, device)``: the teacher's logits (default
+      :func:`stancekit.training.distill.teacher_logits`);
+    - ``fit(ingredient, train)``: runs or replaces each fit (default ``train(ingredient)``);
+    - ``callbacks``: :class:`TrainerCallback` objects that observe the run.
+    """
+
+    def __init__(
+        self,
+        cfg: TrainConfig,
+        segmenter=None,
+        finder=None,
+        *,
+        examples: ExampleBuilder | None = None,
+        teacher_logits: TeacherLogits | None = None,
+        fit: FitFunction | None = None,
+        callbacks: Sequence[TrainerCallback] = (),
+    ) -> None:
         self.cfg = cfg
         self.segmenter = segmenter
         self.finder = finder
+        self.example_builder = examples or self._build_examples
+        self.teacher_logits = teacher_logits or distill.teacher_logits
+        self.fit_function = fit or (lambda ingredient, train: train(ingredient))
+        self.callbacks = list(callbacks)
 
-    def _examples(self, sets: dict[str, dict[str, list[dict]]]) -> dict[str, list[Example]]:
-        if self.cfg.marking == "all" and self.segmenter is None:
-            from stancekit.text.actors import ActorFinder
-            from stancekit.text.segmentation import Segmenter
-
-            self.segmenter, self.finder = Segmenter(), ActorFinder()
-        return {
-            name: build_examples(rows, self.cfg.marking, self.segmenter, self.finder) for name, rows in sets.items()
-        }
+    def _build_examples(self, cfg: TrainConfig, names: Sequence[str]) -> dict[str, list[Example]]:
+        if cfg.marking == "all" and self.segmenter is None:
+            self.segmenter, self.finder = _text_tools()
+        return build_examples(cfg, names, self.segmenter, self.finder)
 
     def run(self) -> dict:
+        """Train, select, calibrate and write the model folder; returns the metrics it wrote.
+
+        The global random generators are seeded for the run and restored after it.
+        """
+        with _seeded(self.cfg.seed):
+            return self._run()
+
+    def _run_examples(self) -> tuple[list[Example], dict[str, list[Example]], dict[str, list[Example]]]:
+        """The training examples (named sets, then the users' files), and the dev and report sets."""
         cfg = self.cfg
-        _seed_everything(cfg.seed)
-        started = time.time()
-        train_sets = _rows(cfg, cfg.train_sets)
-        for f in cfg.stance_files:
-            train_sets[f] = {"stance": read_stance_file(f)}
-        for f in cfg.editorial_files:
-            train_sets[f] = {"editorial": read_editorial_file(f)}
-        dev_sets = _rows(cfg, cfg.dev_sets)
-        report_sets = _rows(cfg, cfg.report_sets)
         log.info("building examples (marking=%s)", cfg.marking)
-        train_ex = [ex for exs in self._examples(train_sets).values() for ex in exs]
-        dev_ex = self._examples(dev_sets)
-        report_ex = self._examples(report_sets)
+        train_ex = [ex for exs in self.example_builder(cfg, cfg.train_sets).values() for ex in exs]
+        files = {f: {"stance": read_stance_file(f)} for f in cfg.stance_files}
+        files.update({f: {"editorial": read_editorial_file(f)} for f in cfg.editorial_files})
+        if files and cfg.marking == "all" and self.segmenter is None:
+            self.segmenter, self.finder = _text_tools()
+        for rows in files.values():
+            train_ex.extend(rows_to_examples(rows, cfg.marking, self.segmenter, self.finder))
+        return train_ex, self.example_builder(cfg, cfg.dev_sets), self.example_builder(cfg, cfg.report_sets)
+
+    def _run(self) -> dict:
+        cfg = self.cfg
+        started = time.time()
+        train_ex, dev_ex, report_ex = self._run_examples()
 
         encoder, tokenizer = load_base_encoder(cfg.base_model)
         if cfg.weights == "lora":
@@ -153,50 +263,32 @@ class Trainer:
         network = build_network(model_cfg, encoder).to(device)
         marker_encoder = MarkerEncoder(tokenizer, cfg.max_length)
 
-        soft_st, soft_ed = distill.teacher_logits(cfg.teacher, train_ex, device) if cfg.teacher else (None, None)
-        items, st_labels, ed_labels, st_soft, ed_soft = [], [], [], [], []
-        encoded = marker_encoder.encode_many([e.text for e in train_ex], [e.spans for e in train_ex])
-        for it in encoded:
-            ex = train_ex[it.source]
-            labs = [ex.stance[m] for m in it.mention_ids]
-            ed = ex.editorial  # every window of a long sentence carries the sentence's label
-            if all(lab == IGNORE for lab in labs) and ed == IGNORE and soft_ed is None:
-                continue  # nothing to learn from it (with a teacher, every input has soft targets)
-            items.append(it)
-            st_labels.append(labs)
-            ed_labels.append(ed)
-            if soft_ed is not None:
-                rows = soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS))
-                if ex.source in cfg.gold_over_teacher:  # gold stance labels stand alone: no soft target there
-                    rows = rows.copy()
-                    rows[[lab != IGNORE for lab in labs]] = np.nan
-                st_soft.append(rows)
-                ed_soft.append(soft_ed[it.source])
-        st_counts = Counter(lab for labs in st_labels for lab in labs if lab != IGNORE)
-        ed_counts = Counter(lab for lab in ed_labels if lab != IGNORE)
-        log.info("training inputs: %d (stance targets %s, editorial %s)", len(items), dict(st_counts), dict(ed_counts))
-        st_w = _class_weights(st_counts, len(STANCE_LABELS)) if cfg.class_weights else None
-        ed_w = _class_weights(ed_counts, len(EDITORIAL_LABELS)) if cfg.class_weights else None
-        st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE).to(device)
-        ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE).to(device)
-
-        data = _FitData(items, st_labels, ed_labels, st_soft, ed_soft, marker_encoder.pad_id, st_loss, ed_loss)
+        soft = self.teacher_logits(cfg.teacher, train_ex, device) if cfg.teacher else None
+        data = _fit_data(cfg, train_ex, marker_encoder, soft, device)
         predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
-        init_state = _cpu_state(network) if cfg.soup > 1 else None
-        fits = []
+        init_state = cpu_state(network) if cfg.soup > 1 else None
+
+        def train(ingredient: int) -> FitResult:
+            """Fit from the network's current weights with ingredient ``ingredient``'s random state."""
+            if ingredient:
+                _seed_globals(cfg.seed + ingredient)  # dropout's draws (inside the run's seeded scope)
+            return self._fit(network, data, predictor, dev_ex, ingredient_rng(cfg.seed, ingredient), device, ingredient)
+
+        fits: list[FitResult] = []
         for ingredient in range(cfg.soup):
             if ingredient:
                 # the same initial weights (heads, adapters); another draw of batch order and dropout
                 network.load_state_dict({k: v.to(device) for k, v in init_state.items()})
-            rng = ingredient_rng(cfg.seed, ingredient)
-            fits.append(self._fit(network, data, predictor, dev_ex, rng, device))
-        best, history, averaged, step = fits[0]
+            fits.append(self.fit_function(ingredient, train))
+            for cb in self.callbacks:
+                cb.on_fit_end(self, ingredient, fits[-1])
+        best, history, averaged, step = fits[0].best, fits[0].history, fits[0].averaged, fits[0].steps
         soup = None
         if cfg.soup > 1:
-            best, soup = _try_soup(network, [f[0] for f in fits], predictor, dev_ex)
-            history = [f[1] for f in fits]
-            averaged = [f[2] for f in fits]
-            step = sum(f[3] for f in fits)
+            best, soup = _try_soup(network, [f.best for f in fits], predictor, dev_ex)
+            history = [f.history for f in fits]
+            averaged = [f.averaged for f in fits]
+            step = sum(f.steps for f in fits)
         network.eval()
 
         # The kept state's dev logits serve calibration and the report: no second pass over the dev sets.
@@ -220,14 +312,14 @@ class Trainer:
             "device": str(device),
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+        for cb in self.callbacks:
+            cb.on_train_end(self, metrics)
         return metrics
 
-    def _fit(self, network, data: _FitData, predictor: Predictor, dev_ex, rng: random.Random, device) -> tuple:
-        """Train ``network`` once from its current weights: (best, history, averaged, steps).
-
-        ``best`` holds the kept state (a CPU copy), its dev mean, step and dev logits; the
-        network ends in that state, in eval mode.
-        """
+    def _fit(
+        self, network, data: _FitData, predictor: Predictor, dev_ex, rng: random.Random, device, ingredient: int = 0
+    ) -> FitResult:
+        """Train ``network`` once from its current weights; the network ends in the kept state, in eval mode."""
         cfg = self.cfg
         items, st_labels, ed_labels, st_soft, ed_soft = (
             data.items,
@@ -319,9 +411,11 @@ class Trainer:
                             "mean": score,
                         }
                     )
+                    for cb in self.callbacks:
+                        cb.on_evaluate(self, ingredient, history[-1])
                     log.info("step %d: %s mean %.4f", step, scores, score)
                     # one CPU copy serves both the averaging window and the best state
-                    state = _cpu_state(network) if cfg.average_last or score > best["score"] else None
+                    state = cpu_state(network) if cfg.average_last or score > best["score"] else None
                     if cfg.average_last:
                         recent.append((step, state))
                     if bar is not None:
@@ -356,125 +450,65 @@ class Trainer:
         if cfg.average_last and len(recent) >= 2:
             averaged = _try_average(network, recent, predictor, dev_ex, best)
 
-        return best, history, averaged, step
+        return FitResult(best, history, averaged, step)
+
+
+def _fit_data(cfg: TrainConfig, train_ex: list[Example], marker_encoder: MarkerEncoder, soft, device) -> _FitData:
+    """Encode the training examples once; with a teacher's ``soft`` logits, every input keeps its soft targets."""
+    soft_st, soft_ed = soft if soft is not None else (None, None)
+    items, st_labels, ed_labels, st_soft, ed_soft = [], [], [], [], []
+    encoded = marker_encoder.encode_many([e.text for e in train_ex], [e.spans for e in train_ex])
+    for it in encoded:
+        ex = train_ex[it.source]
+        labs = [ex.stance[m] for m in it.mention_ids]
+        ed = ex.editorial  # every window of a long sentence carries the sentence's label
+        if all(lab == IGNORE for lab in labs) and ed == IGNORE and soft_ed is None:
+            continue  # nothing to learn from it (with a teacher, every input has soft targets)
+        items.append(it)
+        st_labels.append(labs)
+        ed_labels.append(ed)
+        if soft_ed is not None:
+            rows = soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS))
+            if ex.source in cfg.gold_over_teacher:  # gold stance labels stand alone: no soft target there
+                rows = rows.copy()
+                rows[[lab != IGNORE for lab in labs]] = np.nan
+            st_soft.append(rows)
+            ed_soft.append(soft_ed[it.source])
+    st_counts = Counter(lab for labs in st_labels for lab in labs if lab != IGNORE)
+    ed_counts = Counter(lab for lab in ed_labels if lab != IGNORE)
+    log.info("training inputs: %d (stance targets %s, editorial %s)", len(items), dict(st_counts), dict(ed_counts))
+    st_w = _class_weights(st_counts, len(STANCE_LABELS)) if cfg.class_weights else None
+    ed_w = _class_weights(ed_counts, len(EDITORIAL_LABELS)) if cfg.class_weights else None
+    st_loss = torch.nn.CrossEntropyLoss(weight=st_w, ignore_index=IGNORE).to(device)
+    ed_loss = torch.nn.CrossEntropyLoss(weight=ed_w, ignore_index=IGNORE).to(device)
+    return _FitData(items, st_labels, ed_labels, st_soft, ed_soft, marker_encoder.pad_id, st_loss, ed_loss)
 
 
 def ingredient_rng(seed: int, ingredient: int) -> random.Random:
-    """The random state of soup ingredient ``ingredient``: reseeded with ``seed + i`` (i > 0), batch order too.
+    """The batch-order generator of soup ingredient ``ingredient``: ``Random(seed + ingredient)``.
 
-    Ingredient 0 is the plain run of ``seed``; one rule, shared with the sweep tool that trains ingredients
-    in separate processes (``benchmarks/train_sweep.py``), so both give the same weights.
+    Ingredient 0 is the plain run of ``seed``; within a run, the trainer also reseeds dropout's generator with
+    ``seed + ingredient`` for ingredients after the first, so a fit hook that calls ``train(i)`` in a fresh
+    process (``benchmarks/train_sweep.py``) gives the weights of the sequential soup.
     """
-    if ingredient:
-        _seed_everything(seed + ingredient)
     return random.Random(seed + ingredient)
 
 
-def _cpu_state(network: torch.nn.Module) -> dict[str, torch.Tensor]:
-    return {k: v.detach().to("cpu", copy=True) for k, v in network.state_dict().items()}
-
-
-def average_states(states: list[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
-    """The element-wise mean of floating-point weights (integer buffers are taken from the last state)."""
-    out = {}
-    for key, last in states[-1].items():
-        if last.is_floating_point():
-            out[key] = torch.stack([s[key].float() for s in states]).mean(0).to(last.dtype)
-        else:
-            out[key] = last
-    return out
-
-
 def _try_average(network, recent, predictor: Predictor, dev_ex, best: dict) -> dict:
-    """Score the mean of the last evaluated states on dev; keep it (updating ``best``) only if it wins.
-
-    Weight averaging of nearby checkpoints (as in checkpoint averaging / LAWA) smooths out the
-    noise of the last steps at no cost at inference time; the dev sets decide, as for any state.
-    """
-    single = best["score"]
-    kept, evaluated, scores, score = _keep_average_if_better(network, [s for _, s in recent], predictor, dev_ex, best)
-    steps = [st for st, _ in recent]
-    log.info("average of the states at steps %s: %s mean %.4f (kept: %s)", steps, scores, score, kept)
-    if kept:
-        # the kept state is the average: a soup takes its ingredients' ``state``, so it must be this one
-        best.update(score=score, dev_logits=evaluated, state=_cpu_state(network))
-    return {"steps": steps, "dev_macro_f1": scores, "mean": score, "best_single_mean": single, "kept": kept}
+    """Keep the mean of the last evaluated states when it wins on dev (see :func:`selection.try_average`)."""
+    return try_average(network, recent, lambda: _evaluate(predictor, dev_ex), best)
 
 
 def _try_soup(network, fits: list[dict], predictor: Predictor, dev_ex) -> tuple[dict, dict]:
-    """Score the uniform average of the ingredients' kept states on dev; keep it only if it wins.
-
-    Why: ingredients share their initial weights and differ in batch order and dropout, so their
-    weights average well (a "model soup", Wortsman et al. 2022); the average is one model, as
-    fast as any ingredient, with less of the seed-to-seed spread that a single run carries.
-    Returns (the kept state's ``best`` dict, a record of the soup's evaluation).
-    """
-    single = max(fits, key=lambda b: b["score"])
-    kept, evaluated, scores, score = _keep_average_if_better(
-        network, [b["state"] for b in fits], predictor, dev_ex, single
-    )
-    log.info("soup of %d ingredients: %s mean %.4f (kept: %s)", len(fits), scores, score, kept)
-    record = {
-        "ingredients": [{"step": b["step"], "mean": b["score"]} for b in fits],
-        "dev_macro_f1": scores,
-        "mean": score,
-        "best_single_mean": single["score"],
-        "kept": kept,
-    }
-    if kept:
-        return {"score": score, "step": None, "state": None, "dev_logits": evaluated}, record
-    return single, record
-
-
-def _keep_average_if_better(network, states: list[dict], predictor: Predictor, dev_ex, single: dict) -> tuple:
-    """Load the mean of ``states`` and score it on dev; if it does not beat ``single``, restore that state.
-
-    The one rule for any weight average (checkpoints of one run, or several runs): the dev sets decide.
-    Returns (kept, dev logits, dev macro-F1 per set, dev mean); the network ends in the kept state, in eval mode.
-    """
-    device = next(network.parameters()).device
-    network.load_state_dict({k: v.to(device) for k, v in average_states(states).items()})
-    network.eval()
-    evaluated, scores, mean = _evaluate(predictor, dev_ex)
-    score = mean if mean is not None else -1.0
-    kept = score > single["score"]
-    if not kept and single["state"] is not None:
-        network.load_state_dict({k: v.to(device) for k, v in single["state"].items()})
-    return kept, evaluated, scores, score
+    """Keep the uniform average of the ingredients when it wins on dev (see :func:`selection.try_soup`)."""
+    return try_soup(network, fits, lambda: _evaluate(predictor, dev_ex))
 
 
 def _evaluate(predictor: Predictor, dev_ex) -> tuple[dict, dict[str, float], float | None]:
     """The dev sets' logits, their macro-F1 per set, and the mean that selects states (None without dev sets)."""
     evaluated = labelled_logits(predictor, dev_ex)
-    scores = _dev_scores(evaluated)
+    scores = dev_scores(evaluated)
     return evaluated, scores, float(np.mean(list(scores.values()))) if scores else None
-
-
-def _dev_scores(collected: dict[str, tuple]) -> dict[str, float]:
-    """Uncalibrated macro-F1 of each dev set (the early-stopping metric)."""
-    return {
-        name: macro_f1(labels, logits.argmax(-1), logits.shape[1]) if len(labels) else 0.0
-        for name, (_, logits, labels) in collected.items()
-    }
-
-
-def labelled_logits(predictor: Predictor, sets: dict[str, list[Example]]) -> dict[str, tuple]:
-    """{set name: (task, raw logits, labels)} for the labelled part of each named set."""
-    out = {}
-    for name, exs in sets.items():
-        task = task_of(name)
-        out[name] = (task, *collect_logits(predictor, exs)[task])
-    return out
-
-
-def reports(collected: dict[str, tuple], model_cfg: ModelConfig) -> dict:
-    """Classification reports with the model's calibration applied."""
-    out = {}
-    for name, (task, logits, labels) in collected.items():
-        probs = model_cfg.calibrated(task, logits)
-        names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
-        out[name] = classification_report(labels, probs.argmax(-1), names, probs, n_boot=200)
-    return out
 
 
 def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "temperature+bias") -> dict:
@@ -521,9 +555,9 @@ def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "te
     # where the data lies on this machine is a run option: it is not written back into the folder's config
     run_cfg = replace(cfg, data_dir=data_dir) if data_dir is not None else cfg
     network, tokenizer, model_cfg = load_model(folder)
-    trainer = Trainer(run_cfg)
-    dev_ex = trainer._examples(_rows(run_cfg, cfg.dev_sets))
-    report_ex = trainer._examples(_rows(run_cfg, cfg.report_sets))
+    segmenter, finder = _text_tools() if cfg.marking == "all" else (None, None)
+    dev_ex = build_examples(run_cfg, cfg.dev_sets, segmenter, finder)
+    report_ex = build_examples(run_cfg, cfg.report_sets, segmenter, finder)
     predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
     dev_logits = labelled_logits(predictor, dev_ex)
     result = calibrate(dev_logits, model_cfg, mode)

