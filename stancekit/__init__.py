@@ -25,6 +25,7 @@ __all__ = [
     "read_scored",
     "report",
     "train",
+    "tune_process",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,6 +42,13 @@ def load(model: str | None = None, **kwargs: Any) -> Analyzer:
     from stancekit.analyzer import Analyzer
 
     return Analyzer.from_pretrained(model, **kwargs)
+
+
+def tune_process() -> None:
+    """Opt in to process-wide settings (oneDNN cache cap); library calls never change the process."""
+    from stancekit.globalstate import tune_process as _tune
+
+    _tune()
 
 
 def train(config, **overrides: Any) -> dict:

@@ -254,7 +254,9 @@ class Analyzer:
         segmentations = list(segmentations)
         if len(texts) != len(segmentations):
             raise InputError(f"{len(texts)} texts but {len(segmentations)} segmentations")
-        return self._analyze_block(texts, segmentations, parse_actor_specs(actors), use_ner)
+        docs = self._analyze_block(texts, segmentations, parse_actor_specs(actors, self.finder.aliases), use_ner)
+        _check_languages(docs)  # as analyze_many does
+        return docs
 
     # ----------------------------------------------------------------- sentences
     def predict_stance(self, items: Sequence[Mapping]) -> list[dict]:

@@ -258,6 +258,9 @@ def main(argv: list[str] | None = None) -> int:
     from stancekit.errors import Interrupted
 
     args = build_parser().parse_args(argv)
+    from stancekit.globalstate import tune_process
+
+    tune_process()  # the command owns its process: opt in to the measured process settings
     try:
         return args.func(args)
     except Interrupted as exc:

@@ -1,8 +1,7 @@
 """Library calls leave process-global state as they found it: env vars, the csv field limit, RNGs, inputs.
 
 One fresh process imports stancekit, loads the tiny model, analyzes, scores a CSV corpus and builds a
-predictor from a tokenizer it passes in, and reports what changed; each kind of state is its own test,
-so a part that another module still changes is marked there (xfail) without hiding the rest.
+predictor from a tokenizer it passes in, and reports what changed; each kind of state is its own test.
 """
 
 from __future__ import annotations
@@ -90,58 +89,21 @@ def changed(tiny_model_path, tmp_path_factory) -> dict:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="modeling/precision.py (resolve_precision) sets ONEDNN_PRIMITIVE_CACHE_CAPACITY when it picks "
-    "bfloat16 (CPUs with AVX512-BF16/AMX); owned by the speed work, to move to the CLI / stancekit.tune_process()",
-    strict=False,
-)
 def test_os_environ_is_unchanged(changed):
     assert changed["environ_keys"] == []
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="scoring/readers.py raises csv.field_size_limit to sys.maxsize for the process; owned by the corpus "
-    "scoring work (read with a local limit or restore it)",
-    strict=False,
-)
 def test_csv_field_size_limit_is_unchanged(changed):
     assert not changed["csv_field_size_limit"]
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize(
-    "generator",
-    [
-        pytest.param(
-            "random",
-            marks=pytest.mark.xfail(
-                reason="text/attribution.py: AttributionFinder.nlp's spacy.load (first analyze()) draws from "
-                "Python's global random; owned by the actors/attribution work (restore the state around the load)",
-                strict=False,
-            ),
-        ),
-        "numpy",
-        pytest.param(
-            "torch",
-            marks=pytest.mark.xfail(
-                reason="modeling/checkpoint.py: load_model builds the network with torch's default init, drawing "
-                "from the global generator before the weights are loaded; owned by the model loading work "
-                "(build under torch.random.fork_rng or on the meta device)",
-                strict=False,
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("generator", ["random", "numpy", "torch"])
 def test_global_random_states_are_unchanged(changed, generator):
     assert not changed[generator]
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    reason="modeling/inputs.py MarkerEncoder sets model_max_length on the tokenizer it is given; owned by the "
-    "speed work (copy the tokenizer or pass truncation options per call)",
-    strict=False,
-)
 def test_a_passed_tokenizer_is_not_mutated(changed):
     assert not changed["tokenizer"]

@@ -348,7 +348,18 @@ def _load_state(network, state: dict, path: Path):
 
 
 def load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
-    """Load a model folder into (network in eval mode, fp32; tokenizer; config)."""
+    """Load a model folder into (network in eval mode, fp32; tokenizer; config).
+
+    Building the network draws initial weights from torch's global generator before the saved ones
+    replace them: the caller's random state is restored afterwards.
+    """
+    from stancekit.globalstate import preserved_random_state
+
+    with preserved_random_state():
+        return _load_model(folder)
+
+
+def _load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
     from transformers import AutoConfig, AutoModel
 
     folder = Path(folder)

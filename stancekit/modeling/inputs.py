@@ -12,6 +12,7 @@ too long for the encoder is cut into windows that never split a mention.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
@@ -46,8 +47,10 @@ class MarkerEncoder:
     def __init__(self, tokenizer, max_length: int = 256) -> None:
         if not getattr(tokenizer, "is_fast", False):
             raise TypeError("stancekit needs a fast (Rust) tokenizer for character offsets")
-        self.tokenizer = tokenizer
-        tokenizer.model_max_length = 10**9  # we window long sentences ourselves: silence the warning
+        # a shallow copy: we window long sentences ourselves, so its length limit is lifted here (silences
+        # transformers' warning) without changing the tokenizer the caller passed in
+        self.tokenizer = copy.copy(tokenizer)
+        self.tokenizer.model_max_length = 10**9
         self.max_length = max_length
         self.cls_id = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
         self.sep_id = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id

@@ -65,8 +65,6 @@ def resolve_precision(precision: str, device: torch.device | str = "cpu", quanti
         return "float32"
     if precision == "auto":
         precision = "bfloat16" if native_bfloat16(device) else "float32"
-    if precision == "bfloat16" and str(device).startswith("cpu"):
-        bound_onednn_cache()
     return precision
 
 

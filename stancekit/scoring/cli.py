@@ -107,6 +107,7 @@ def main(args) -> int:
         languages=args.languages,
         encoding=args.encoding,
         seed=args.seed,
+        tune_allocator=True,  # the command is its own process: keep resident memory flat (library default: off)
     )
     try:
         an = stancekit.load(args.model, batch_size=args.batch_size, precision=args.precision)

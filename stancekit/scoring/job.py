@@ -582,7 +582,7 @@ def prepare(
     max_chars: int = MAX_DOC_CHARS,
     actors=None,
     use_ner: bool = True,
-    tune_allocator: bool = True,
+    tune_allocator: bool = False,
     group_by=None,
     keep_columns=None,
     languages=DEFAULT_LANGUAGES,
@@ -660,9 +660,10 @@ def score(analyzer, inputs, output, **kwargs):
     """Score every document of ``inputs`` into the folder ``output``; resume if it holds a partial job.
 
     With ``output=None`` the tables come back in memory (a :class:`~stancekit.scoring.read.Scored`
-    of pandas DataFrames), for small corpora in a notebook. ``tune_allocator`` pins glibc's mmap
-    threshold for the process and trims the heap after each chunk, so that resident memory stays
-    flat over long jobs (see :mod:`stancekit.scoring.memory`). Keywords are those of :func:`prepare`.
+    of pandas DataFrames), for small corpora in a notebook. ``tune_allocator=True`` (the CLI's choice;
+    off by default, as it changes the process) pins glibc's mmap threshold and trims the heap after each
+    chunk, so resident memory stays flat over long jobs (see :mod:`stancekit.scoring.memory`).
+    Keywords are those of :func:`prepare`.
     """
     if output is None:
         import tempfile

@@ -103,13 +103,15 @@ class AttributionFinder:
         if self._nlp is None:
             import spacy
 
+            # the parser needs only its tok2vec: no NER, tagger, lemmatizer or senter
+            from stancekit.globalstate import preserved_random_state
             from stancekit.text.segmentation import DEFAULT_SPACY_MODEL
 
-            # the parser needs only its tok2vec: no NER, tagger, lemmatizer or senter
-            self._nlp = spacy.load(
-                self._spacy_model or DEFAULT_SPACY_MODEL,
-                exclude=["ner", "lemmatizer", "senter", "attribute_ruler"],
-            )
+            with preserved_random_state():  # spaCy's load draws from the global generators
+                self._nlp = spacy.load(
+                    self._spacy_model or DEFAULT_SPACY_MODEL,
+                    exclude=["ner", "lemmatizer", "senter", "attribute_ruler"],
+                )
         return self._nlp
 
     # ------------------------------------------------------------------ public

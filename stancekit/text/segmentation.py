@@ -56,10 +56,13 @@ class SegmentedText:
 
 def load_spacy(name: str = DEFAULT_SPACY_MODEL):
     """Load a spaCy pipeline with only what sentences and entities need."""
-    import spacy
+    from stancekit.globalstate import preserved_random_state
 
     try:
-        nlp = spacy.load(name, exclude=["lemmatizer", "tagger", "attribute_ruler"])
+        with preserved_random_state():  # importing and loading spaCy draw from the global generators
+            import spacy
+
+            nlp = spacy.load(name, exclude=["lemmatizer", "tagger", "attribute_ruler"])
     except OSError as exc:
         raise BaseModelNotInstalledError(
             f"spaCy pipeline {name!r} is not installed. Install it with "
