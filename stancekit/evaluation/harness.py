@@ -537,6 +537,54 @@ def plots(r: dict, out: Path, tag: str) -> list[str]:
     return files
 
 
+def to_readme_markdown(r: dict) -> str:
+    """The README's short block: macro-F1 of the models with intervals, holders, speed (the rest stays in
+    ``results.md``)."""
+    names = [n for n in r["datasets"] if any(n in m["accuracy"] for m in r["models"].values())]
+    lines = [
+        f"- date: {r['date']}, commit: `{r['commit']}`; full results: `benchmarks/results/results.md`",
+        f"- command: `{r['command']}`",
+        "",
+        "| model | " + " | ".join(f"{n} (n={r['datasets'][n]['n']})" for n in names) + " |",
+        "|---|" + "---|" * len(names),
+    ]
+    for model, m in r["models"].items():
+        cells = []
+        for n in names:
+            rep = m["accuracy"].get(n)
+            cells.append("–" if rep is None else f"{rep['macro_f1']:.3f}")
+        lines.append(f"| `{model}` | " + " | ".join(cells) + " |")
+    best = {}
+    for reps in r.get("baselines", {}).values():
+        for n, rep in reps.items():
+            best[n] = max(best.get(n, 0.0), rep["macro_f1"])
+    if best:
+        lines.append("| best baseline | " + " | ".join(f"{best[n]:.3f}" if n in best else "–" for n in names) + " |")
+    lines += ["", "Macro-F1 on the dev splits (articlestance-test: the project's held-out article split)."]
+    if r.get("holders"):
+        h = r["holders"].get("articlestance-test") or next(iter(r["holders"].values()))
+        b = h["baseline_always_author"]
+        lines += [
+            "",
+            f"Stance holders (articlestance-test, {h['pairs']} polar pairs): holder kind accuracy "
+            f"{h['holder_kind_accuracy']:.3f} (always-author baseline {b['holder_kind_accuracy']:.3f}), source name "
+            f"accuracy {h['source_name_accuracy']:.3f} on {h['source_pairs']} source-held pairs.",
+        ]
+    speeds = [(model, m["speed"]) for model, m in r["models"].items() if "speed" in m]
+    if speeds:
+        lines += [
+            "",
+            "| model | analyze_many() sentences/s | analyze() per article sentences/s | peak RSS MB |",
+            "|---|---|---|---|",
+        ]
+        for model, sp in speeds:
+            lines.append(
+                f"| `{model}` | {sp['analyze']['sentences_per_s']} | "
+                f"{sp.get('analyze_per_article', {}).get('sentences_per_s', '–')} | {sp['peak_rss_mb']} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
 def write_readme_block(path: Path, md: str) -> None:
     """Replace the block between the bench markers of ``path`` with the results (headings one level down)."""
     text = path.read_text("utf-8")
@@ -573,7 +621,7 @@ def main(args) -> int:
             if entry.get("precision", "float32") == "float32" and not entry.get("quantized"):
                 print("wrote", write_card(Path(entry["path"]), result, key))
     if args.readme:
-        write_readme_block(Path(args.readme), md)
+        write_readme_block(Path(args.readme), to_readme_markdown(result))
         print("wrote the results block of", args.readme)
     print(md)
     return 0
