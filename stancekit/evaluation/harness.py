@@ -542,7 +542,7 @@ def to_readme_markdown(r: dict) -> str:
     ``results.md``)."""
     names = [n for n in r["datasets"] if any(n in m["accuracy"] for m in r["models"].values())]
     lines = [
-        f"- date: {r['date']}, commit: `{r['commit']}`; full results: `benchmarks/results/results.md`",
+        f"- date: {r['date'][:10]}; the code version and machine are in `benchmarks/results/results.md`",
         f"- command: `{r['command']}`",
         "",
         "| model | " + " | ".join(f"{n} (n={r['datasets'][n]['n']})" for n in names) + " |",
