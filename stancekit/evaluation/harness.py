@@ -560,7 +560,11 @@ def to_readme_markdown(r: dict) -> str:
             best[n] = max(best.get(n, 0.0), rep["macro_f1"])
     if best:
         lines.append("| best baseline | " + " | ".join(f"{best[n]:.3f}" if n in best else "–" for n in names) + " |")
-    lines += ["", "Macro-F1 on the dev splits (articlestance-test: the project's held-out article split)."]
+    lines += [
+        "",
+        f"Macro-F1 on the dev splits (articlestance-test: the project's held-out article split; BABE on "
+        f"`label_{r.get('babe_labels', 'bias')}`, the column the models were trained on).",
+    ]
     if r.get("holders"):
         h = r["holders"].get("articlestance-test") or next(iter(r["holders"].values()))
         b = h["baseline_always_author"]
