@@ -170,14 +170,17 @@ def test_a_sentence_longer_than_the_window_scores_every_mention(tiny_model_path,
     assert (np.abs(stance[0]).sum(axis=1) > 0).all()  # both mentions got logits
 
 
-def test_bfloat16_on_the_cpu_bounds_onednn_cache_unless_the_user_set_it(monkeypatch):
+def test_onednn_cache_cap_is_opt_in_and_respects_the_user(monkeypatch):
+    """A library call leaves the environment alone; tune_process() (the CLI calls it) sets the cap."""
+    import stancekit
     from stancekit.modeling.precision import ONEDNN_CACHE_CAPACITY, resolve_precision
 
     monkeypatch.delenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", raising=False)
     assert resolve_precision("float32") == "float32"
-    assert "ONEDNN_PRIMITIVE_CACHE_CAPACITY" not in os.environ  # float32 leaves the process alone
     assert resolve_precision("bfloat16") == "bfloat16"
+    assert "ONEDNN_PRIMITIVE_CACHE_CAPACITY" not in os.environ  # resolving a precision changes nothing
+    stancekit.tune_process()
     assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == ONEDNN_CACHE_CAPACITY
     monkeypatch.setenv("ONEDNN_PRIMITIVE_CACHE_CAPACITY", "7")
-    resolve_precision("bfloat16")
+    stancekit.tune_process()
     assert os.environ["ONEDNN_PRIMITIVE_CACHE_CAPACITY"] == "7"
