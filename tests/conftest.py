@@ -105,3 +105,15 @@ def default_analyzer():
 
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def ents(text, *items):
+    """EntitySpans for (surface, label) items found left to right in text (actor finder tests)."""
+    from stancekit.text.segmentation import EntitySpan
+
+    out, pos = [], 0
+    for surface, label in items:
+        start = text.index(surface, pos)
+        out.append(EntitySpan(start, start + len(surface), surface, label))
+        pos = start + len(surface)
+    return out

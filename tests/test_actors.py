@@ -1,19 +1,10 @@
 import pytest
+from conftest import ents
 
 from stancekit.errors import ActorSpecError, InputError
 from stancekit.text.actors import ActorFinder, parse_actor_specs
 from stancekit.text.aliases import AliasTable, clean_surface
-from stancekit.text.segmentation import EntitySpan, Segmenter
-
-
-def ents(text, *items):
-    """EntitySpans for (surface, label) items found left to right in text."""
-    out, pos = [], 0
-    for surface, label in items:
-        start = text.index(surface, pos)
-        out.append(EntitySpan(start, start + len(surface), surface, label))
-        pos = start + len(surface)
-    return out
+from stancekit.text.segmentation import Segmenter
 
 
 def names(actors, mentions):

@@ -1,17 +1,10 @@
 """Mention roles, NER repair and coreference on hand-made entity spans (no spaCy needed)."""
 
+from conftest import ents
+
 from stancekit.text.actors import ActorFinder, repair_entities
 from stancekit.text.roles import demonym_stands_for_state, headline_lines, is_dateline, is_place_use
-from stancekit.text.segmentation import EntitySpan, Span
-
-
-def ents(text, *items):
-    out, pos = [], 0
-    for surface, label in items:
-        start = text.index(surface, pos)
-        out.append(EntitySpan(start, start + len(surface), surface, label))
-        pos = start + len(surface)
-    return out
+from stancekit.text.segmentation import Span
 
 
 def sents(text):

@@ -3,20 +3,12 @@
 from collections import Counter
 
 import pytest
+from conftest import ents
 
 from stancekit.errors import DataError
 from stancekit.text.actors import ActorFinder
 from stancekit.text.registry import ActorRegistry
-from stancekit.text.segmentation import EntitySpan, Span
-
-
-def ents(text, *items):
-    out, pos = [], 0
-    for surface, label in items:
-        start = text.index(surface, pos)
-        out.append(EntitySpan(start, start + len(surface), surface, label))
-        pos = start + len(surface)
-    return out
+from stancekit.text.segmentation import Span
 
 
 def feed(reg, doc_id, text, *items):
