@@ -173,7 +173,7 @@ class Analyzer:
         for text, sentences, found, per_sentence, first in plans:
             out_sentences = []
             all_stances = []
-            attributions = self._attributions(text, sentences, per_sentence, found)
+            attributions, refs = self._attributions(text, sentences, per_sentence, found)
             for k, (sent, ms) in enumerate(zip(sentences, per_sentence, strict=True)):
                 probs = stance_p[first + k]
                 stances = []
@@ -192,7 +192,9 @@ class Analyzer:
                         )
                     )
                 if self._attribution is not None:
-                    self._assign_holders(text, sentences, per_sentence, found, k, stances, attributions)
+                    holders = self._attribution.holders(attributions[k], refs[k])
+                    for st, (holder, holder_kind) in zip(stances, holders, strict=True):
+                        st.holder, st.holder_kind = holder, holder_kind
                 score = float(editorial_p[first + k][ed_index])
                 out_sentences.append(
                     Sentence(
@@ -204,22 +206,16 @@ class Analyzer:
             docs.append(Document(text, out_sentences, summary, self.name))
         return docs
 
-    def _attributions(self, text, sentences, per_sentence, found) -> list[list]:
+    def _attributions(self, text, sentences, per_sentence, found) -> tuple[list[list], list[list]]:
+        """Attributions per sentence, and the mention references they were found with (reused for holders)."""
         if self._attribution is None:
-            return [[] for _ in sentences]
+            return [[] for _ in sentences], []
         from stancekit.text.attribution import MentionRef
 
         refs = [
             [MentionRef(m.start, m.end, found[m.actor].name, found[m.actor].kind) for m in ms] for ms in per_sentence
         ]
-        return self._attribution.find(text, sentences, refs)
-
-    def _assign_holders(self, text, sentences, per_sentence, found, k, stances, attributions) -> None:
-        from stancekit.text.attribution import MentionRef
-
-        refs = [MentionRef(m.start, m.end, found[m.actor].name, found[m.actor].kind) for m in per_sentence[k]]
-        for st, (holder, kind) in zip(stances, self._attribution.holders(attributions[k], refs), strict=True):
-            st.holder, st.holder_kind = holder, kind
+        return self._attribution.find(text, sentences, refs), refs
 
     def explain(
         self,
