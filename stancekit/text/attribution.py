@@ -53,12 +53,6 @@ def _forms(lemma: str) -> set[str]:
 
 #: Every form of a cue verb -> its lemma.
 CUE_FORMS = {f: lemma for lemma in CUE_LEMMAS for f in _forms(lemma)}
-_CUE_WORDS = re.compile(
-    r"[\"\u201c\u201d]|\baccording to\b|\b(?:"
-    + "|".join(sorted({w[:-1] if w.endswith("e") else w for w in CUE_LEMMAS}, key=len, reverse=True))
-    + r")\w*\b|\b(?:said|told|thought|wrote|says)\b",
-    re.IGNORECASE,
-)
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
 #: Quote pairs: opening -> closing.
 _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
@@ -339,6 +333,16 @@ _NOUN_CUE_VERBS = frozenset(
         "received",
         "receives",
     ]
+)
+
+#: What makes a sentence worth parsing: a quote mark, or a word the attribution rules act on (a cue
+#: verb's inflected form, an evaluation noun, "according"). Whole words only: a sentence without one
+#: yields no attribution from the parse, so the parser is not run on it.
+_CUE_WORDS = re.compile(
+    r"[\"\u201c\u201d]|\b(?:"
+    + "|".join(sorted({*CUE_FORMS, *_NOUN_CUES, "according"}, key=len, reverse=True))
+    + r")\b",
+    re.IGNORECASE,
 )
 
 
