@@ -320,12 +320,17 @@ def test_inference_batches_never_mix_padded_widths():
     from stancekit.modeling.inputs import bucket_width, length_batches, width_buckets
 
     lengths = [3, 17, 9, 8, 16, 40, 1, 24, 25, 9, 9, 70, 33, 200]
-    batches = length_batches(lengths, batch_size=4)
+    buckets = (32, 64, 128, 256)
+    batches = length_batches(lengths, batch_size=4, buckets=buckets)
     assert sorted(i for b in batches for i in b) == list(range(len(lengths)))  # each input once
     for b in batches:
         assert len(b) <= 4
-        assert len({bucket_width(lengths[i]) for i in b}) == 1
+        assert len({bucket_width(lengths[i], buckets) for i in b}) == 1
     assert [len(b) for b in batches] == [4, 4, 2, 2, 1, 1]  # 10 inputs fit 32 tokens, 2 fit 64
-    assert [bucket_width(n) for n in (1, 32, 33, 64, 65, 129, 256)] == [32, 32, 64, 64, 128, 256, 256]
-    assert bucket_width(300) == 304  # past the widest bucket: rounded up to 8
-    assert width_buckets(128) == (32, 64, 128) and width_buckets(512) == (32, 64, 128, 256, 512)
+    widths = [bucket_width(n, buckets) for n in (1, 32, 33, 64, 65, 129, 256)]
+    assert widths == [32, 32, 64, 64, 128, 256, 256]
+    assert bucket_width(300, buckets) == 304  # past the widest bucket: rounded up to 8
+    assert width_buckets(128, buckets) == (32, 64, 128) and width_buckets(512, buckets) == (32, 64, 128, 256, 512)
+    # the default buckets: every input gets the first that holds it, batches still one width each
+    assert [bucket_width(n) for n in (1, 16, 17, 25, 33, 49, 97, 129, 193)] == [16, 16, 24, 32, 48, 64, 128, 192, 256]
+    assert all(len({bucket_width(lengths[i]) for i in b}) == 1 for b in length_batches(lengths, batch_size=4))

@@ -21,7 +21,9 @@ import torch
 NO_MARK, START_MARK, END_MARK = 0, 1, 2
 IGNORE = -100
 #: Padded widths (tokens) of inference inputs: each input is padded to the first that holds it.
-WIDTH_BUCKETS = (32, 64, 128, 256)
+#: Steps of ~1.5x: fewer forward calls per article than padding to a multiple of 8, less padding
+#: than powers of two (benchmarks/results/speed-design.md).
+WIDTH_BUCKETS = (16, 24, 32, 48, 64, 96, 128, 192, 256)
 #: Beyond the widest bucket, inputs are padded to a multiple of this.
 PAD_MULTIPLE = 8
 
