@@ -13,6 +13,7 @@ Accuracy against the project's annotated holders: ``stancekit bench`` (``benchma
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -97,14 +98,14 @@ class AttributionFinder:
         if self._nlp is None:
             import spacy
 
-            # the parser needs only its tok2vec: no NER, tagger, lemmatizer or senter
+            # the parser needs only its tok2vec (the rules read no tags): no NER, tagger, lemmatizer or senter
             from stancekit.globalstate import preserved_random_state
             from stancekit.text.segmentation import DEFAULT_SPACY_MODEL
 
             with preserved_random_state():  # spaCy's load draws from the global generators
                 self._nlp = spacy.load(
                     self._spacy_model or DEFAULT_SPACY_MODEL,
-                    exclude=["ner", "lemmatizer", "senter", "attribute_ruler"],
+                    exclude=["ner", "lemmatizer", "senter", "attribute_ruler", "tagger"],
                 )
         return self._nlp
 
@@ -112,8 +113,12 @@ class AttributionFinder:
     def find(self, text: str, sentences: Sequence, mentions: Sequence[Sequence[MentionRef]]) -> list[list[Attribution]]:
         """Attributions per sentence (``sentences`` have start/end; ``mentions`` per sentence)."""
         out: list[list[Attribution]] = [[] for _ in sentences]
-        flat = [m for ms in mentions for m in ms]
+        people = _People(m for ms in mentions for m in ms)
         quotes = _quote_spans(text)
+        # one sweep over the quotes by start finds each sentence's (a quote closed without an opening
+        # mark starts back at its paragraph, so starts are not in scan order; the scan order is kept)
+        by_start = sorted(range(len(quotes)), key=lambda i: quotes[i][0])
+        q_next, active = 0, []
         # sentences that may hold reported speech are parsed in one batch
         to_parse = [
             k for k, s in enumerate(sentences) if _CUE_WORDS.search(text[s.start : s.end]) and s.end - s.start < 2000
@@ -125,9 +130,14 @@ class AttributionFinder:
         prev_sentence = -10
         for k, sent in enumerate(sentences):
             attrs: list[Attribution] = []
-            inside = [q for q in quotes if q[0] < sent.end and q[1] > sent.start]
+            while q_next < len(by_start) and quotes[by_start[q_next]][0] < sent.end:
+                active.append(by_start[q_next])
+                q_next += 1
+            active = [i for i in active if quotes[i][1] > sent.start]
+            inside = [quotes[i] for i in sorted(active)]
             for qs, qe in inside:
-                a = self._quote_attribution(text, sent, qs, qe, flat, docs.get(k))
+                # a source is named inside its sentence, so the sentence's own mentions are the candidates
+                a = self._quote_attribution(text, sent, qs, qe, mentions[k], docs.get(k))
                 if a is None and prev is not None and prev.kind in ("direct", "continued") and k - prev_sentence <= 2:
                     a = Attribution(prev.source, prev.source_actor, -1, -1, -1, -1, qs + 1, qe - 1, "continued")
                 elif a is None:  # someone's words, but whose is not said here
@@ -136,10 +146,10 @@ class AttributionFinder:
                     a.content_start = max(a.content_start, sent.start)
                     a.content_end = min(a.content_end, sent.end)
                     if a.source_start >= 0 and a.source.lower() in _PRONOUNS and a.source_actor is None:
-                        a.source, a.source_actor = _resolve_pronoun(a, prev, k - prev_sentence, flat, sent)
+                        a.source, a.source_actor = _resolve_pronoun(a, prev, k - prev_sentence, people)
                     attrs.append(a)
             if k in docs:
-                attrs.extend(self._reported(docs[k], sent.start, flat, attrs, prev, k - prev_sentence))
+                attrs.extend(self._reported(docs[k], sent.start, mentions[k], people, attrs, prev, k - prev_sentence))
             out[k] = [a for a in attrs if a.source.lower() not in _FIRST_PERSON]
             if attrs:
                 prev, prev_sentence = attrs[-1], k
@@ -198,7 +208,7 @@ class AttributionFinder:
         return None
 
     # ------------------------------------------------------------------ reported speech
-    def _reported(self, doc, base, mentions, quotes, prev, gap) -> list[Attribution]:
+    def _reported(self, doc, base, mentions, people, quotes, prev, gap) -> list[Attribution]:
         found = []
         for tok in doc:
             off = base + tok.idx
@@ -251,7 +261,7 @@ class AttributionFinder:
             if a.source.lower() in _PRONOUNS and a.source_actor is None:
                 earlier = [q for q in (*quotes, *found) if q.source_actor is not None]
                 a.source, a.source_actor = _resolve_pronoun(
-                    a, earlier[-1] if earlier else prev, 0 if earlier else gap, mentions, None
+                    a, earlier[-1] if earlier else prev, 0 if earlier else gap, people
                 )
             found.append(a)
         return found
@@ -354,6 +364,7 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
     spans = []
     i, n = 0, len(text)
     para = 0
+    next_para = -1  # the next paragraph break at or after i, found once per break (linear in the text)
     while i < n:
         ch = text[i]
         if ch == "\n" and text[i + 1 : i + 2] == "\n":
@@ -361,8 +372,10 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
         if ch == "\u201d":  # closing mark with no opening one in this paragraph
             spans.append((para, i + 1))
         elif ch in _OPEN and (ch != '"' or _opens(text, i)):
-            end_para = text.find("\n\n", i)
-            end_para = n if end_para == -1 else end_para
+            if next_para < i:
+                next_para = text.find("\n\n", i)
+                next_para = n if next_para == -1 else next_para
+            end_para = next_para
             j = text.find(_OPEN[ch], i + 1, end_para)
             if j == -1:
                 spans.append((i, end_para))
@@ -489,11 +502,23 @@ def _actor_in(text, ss, se, heads, mentions, base) -> str | None:
     return None
 
 
-def _resolve_pronoun(a, prev, gap, mentions, sent) -> tuple[str, str | None]:
+class _People:
+    """A document's person mentions, for "the nearest person before an offset" in logarithmic time."""
+
+    def __init__(self, mentions) -> None:
+        self._people = sorted((m for m in mentions if m.kind == "person"), key=lambda m: m.end)
+        self._ends = [m.end for m in self._people]
+
+    def last_before(self, offset: int) -> MentionRef | None:
+        i = bisect.bisect_right(self._ends, offset)
+        return self._people[i - 1] if i else None
+
+
+def _resolve_pronoun(a, prev, gap, people: _People) -> tuple[str, str | None]:
     """A pronoun speaker is the previous speaker (within two sentences), else the nearest person before it."""
     if prev is not None and gap <= 2 and prev.source_actor is not None:
         return prev.source_actor, prev.source_actor
-    before = [m for m in mentions if m.end <= a.source_start and m.kind == "person"]
-    if before:
-        return before[-1].actor, before[-1].actor
+    before = people.last_before(a.source_start)
+    if before is not None:
+        return before.actor, before.actor
     return a.source, None
