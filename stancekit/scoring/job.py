@@ -33,10 +33,11 @@ from stancekit.errors import (
     OutputError,
     ResumeError,
 )
+from stancekit.io.records import safe_text
 from stancekit.scoring.groups import BOOTSTRAP, parse_group_by
 from stancekit.scoring.inputs import InputInfo, arrow_type, coerce, fingerprint, input_changes, probe
 from stancekit.scoring.memory import pin_mmap_threshold, release_free_memory
-from stancekit.scoring.readers import ReadOptions, Record, count_records, iter_records, safe_text
+from stancekit.scoring.readers import ReadOptions, Record, count_records, iter_records
 from stancekit.scoring.writer import (
     AGGREGATES,
     TABLES,
