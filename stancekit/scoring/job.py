@@ -355,7 +355,7 @@ class Job:
     def _schemas(self) -> dict:
         import pyarrow as pa
 
-        from stancekit.results import error_schema, index_schema, sentence_schema, stance_schema
+        from stancekit.schemas import error_schema, index_schema, sentence_schema, stance_schema
 
         fields = [pa.field(n, arrow_type(t) or pa.string()) for n, t in self.info.metadata]
         kept = [f for f in fields if f.name in self.settings["keep_columns"]]
@@ -592,7 +592,7 @@ def prepare(
     bootstrap: int = BOOTSTRAP,
 ) -> Job:
     """Check options, output path and inputs, create the folder and lock it; nothing is scored yet."""
-    from stancekit.results import RESERVED_COLUMNS
+    from stancekit.schemas import RESERVED_COLUMNS
     from stancekit.scoring.lock import FolderLock
 
     if fmt not in ("parquet", "jsonl"):
