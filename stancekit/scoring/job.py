@@ -124,7 +124,7 @@ def check_output_path(out: Path) -> None:
         raise OutputError(f"output {out}: {probe_dir} is not writable")
 
 
-def _languages(value) -> tuple[str, ...] | str:
+def parse_languages(value) -> tuple[str, ...] | str:
     if value is None or value == "any" or value == ["any"]:
         return "any"
     items = [p.strip() for p in value.split(",")] if isinstance(value, str) else [str(v).strip() for v in value]
@@ -547,7 +547,7 @@ def prepare(
     if not isinstance(bootstrap, int) or bootstrap < 0:
         raise InputError("bootstrap must be a non-negative integer")
     spec = parse_group_by(group_by)
-    langs = _languages(languages)
+    langs = parse_languages(languages)
     out = Path(output)
     check_output_path(out)
     opts = ReadOptions(text_column, id_column, encoding)

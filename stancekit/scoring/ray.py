@@ -7,24 +7,29 @@ actors: the same folder, ``errors/``, resume and aggregate tables, for inputs th
     score_with_ray("articles.jsonl", "scored/", model="news-small", id_column="id", concurrency=8)
 
 For a corpus in an object store, :func:`score_dataset` maps :class:`RayScorer` over a Ray Dataset
-and writes ``sentences`` and ``stances`` with Ray's writers; bad records are not split out there
-(clean the dataset with ``ds.filter`` first) and there are no aggregate tables.
+and writes ``sentences``, ``stances`` and ``errors`` with Ray's writers (the same checks and rows,
+named by id since Ray's readers give no line numbers); there are no aggregate tables, no manifest
+and no resume there.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from stancekit.errors import InputError
 from stancekit.scoring.chunk import ChunkOptions, ChunkResult, score_chunk
-from stancekit.scoring.job import ScoreSummary
+from stancekit.scoring.job import DEFAULT_LANGUAGES, MAX_DOC_CHARS, ScoreSummary, parse_languages
+from stancekit.scoring.readers import ReadOptions, make_record
 
 
 class RayScorer:
     """``ds.map_batches(RayScorer, fn_constructor_kwargs=..., batch_format="pandas", concurrency=N)``.
 
-    Each output row is one document: ``doc_id`` plus its sentence and stance rows as lists.
+    Each batch of records is checked and scored by :func:`~stancekit.scoring.chunk.score_chunk`, as in
+    the local path; each output row holds one batch's ``sentences``, ``stances`` and ``errors`` rows
+    as JSON text (nested rows whose types differ between batches would not concatenate in Arrow).
     """
 
     def __init__(
@@ -34,31 +39,28 @@ class RayScorer:
         id_column: str = "id",
         batch_size: int = 32,
         precision: str = "auto",
+        max_chars: int = MAX_DOC_CHARS,
+        languages=DEFAULT_LANGUAGES,
     ) -> None:
         import stancekit
 
         self.analyzer = stancekit.load(model, batch_size=batch_size, precision=precision)
-        self.text_column = text_column
-        self.id_column = id_column
+        self.read = ReadOptions(text_column, id_column)
+        langs = parse_languages(languages)
+        self.options = ChunkOptions(max_chars=max_chars, languages=langs, metadata=[], keep_columns=[])
 
     def __call__(self, batch):
         import pandas as pd
 
-        texts = [str(t) for t in batch[self.text_column]]
-        ids = [str(i) for i in batch[self.id_column]]
-        docs = self.analyzer.analyze_many(texts)
-        return pd.DataFrame(
-            {
-                "doc_id": ids,
-                "sentences": [d.sentence_rows(i) for i, d in zip(ids, docs, strict=True)],
-                "stances": [d.stance_rows(i) for i, d in zip(ids, docs, strict=True)],
-            }
-        )
+        # Ray's readers give no line numbers: a record is named by its id (line 0)
+        records = [make_record("dataset", 0, rec, self.read) for rec in batch.to_dict("records")]
+        tables = score_chunk(self.analyzer, records, self.options).tables
+        return pd.DataFrame({t: [json.dumps(tables[t], default=str)] for t in ("sentences", "stances", "errors")})
 
 
 def _explode(column: str):
     def fn(row):
-        return list(row[column])
+        return json.loads(row[column])
 
     return fn
 
@@ -75,7 +77,7 @@ def score_dataset(
     docs_per_batch: int = 64,
     precision: str = "auto",
 ) -> dict:
-    """Score a Ray Dataset into ``output``/sentences and ``output``/stances (Parquet)."""
+    """Score a Ray Dataset into ``output``/sentences, ``output``/stances (Parquet) and ``output``/errors (JSONL)."""
     scored = ds.map_batches(
         RayScorer,
         fn_constructor_kwargs={
@@ -90,11 +92,15 @@ def score_dataset(
         concurrency=concurrency,
     ).materialize()
     counts = {}
-    for table in ("sentences", "stances"):
+    for table in ("sentences", "stances", "errors"):
         rows = scored.flat_map(_explode(table))
         counts[table] = rows.count()
         if counts[table]:
-            rows.write_parquet(str(Path(output) / table) if "://" not in output else f"{output}/{table}")
+            path = str(Path(output) / table) if "://" not in output else f"{output}/{table}"
+            if table == "errors":  # JSON Lines, as the local path writes them
+                rows.write_json(path)
+            else:
+                rows.write_parquet(path)
     return counts
 
 
