@@ -128,3 +128,13 @@ def test_training_files_take_an_encoding_and_name_undecodable_text(tmp_path):
     with pytest.raises(DataError, match="undecodable bytes") as info:
         read_stance_file(j)
     assert info.value.line == 1
+
+
+def test_a_row_without_its_empty_last_column_is_kept_in_training_files_only(tmp_path):
+    f = tmp_path / "e.tsv"
+    f.write_text(
+        "sentence_id\tsentence\tlabel\tsolved_conflict\n1\tFine.\tOBJ\tTrue\n2\tAwful.\tSUBJ\n", encoding="utf-8"
+    )
+    assert [r["label"] for r in read_editorial_file(f)] == ["reporting", "editorial"]
+    recs = list(iter_records(f, ReadOptions("sentence")))
+    assert recs[0].error is None and "3 fields where the header has 4" in recs[1].error

@@ -89,7 +89,7 @@ def _babe_split(path: Path, split: str, babe_labels: str) -> list[dict]:
         ("label_bias", BABE_BIAS_LABELS) if babe_labels == "bias" else ("label_opinion", BABE_OPINION_LABELS)
     )
     records = []
-    for raw in read_records(path, fmt="csv", delimiter=";"):
+    for raw in read_records(path, fmt="csv", delimiter=";", short_rows=True):
         if raw.error is not None:
             raise DataError(raw.error, path=str(path), line=raw.location)
         for field in ("text", "label_bias", column):

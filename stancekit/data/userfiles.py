@@ -7,9 +7,9 @@ Editorial files: ``text`` (or ``sentence``) and ``label`` (editorial/reporting o
 raw CheckThat! TSV works as is.
 
 Files are read by :mod:`stancekit.io.records`, the same rules as corpus inputs for ``score`` (encoding,
-BOM, line numbers, CSV rows); a table's delimiter is sniffed (tab, semicolon or comma) and a ``.txt``
-file is read as a table. Every malformed row raises :class:`~stancekit.errors.DataError` naming file,
-line and field.
+BOM, line numbers, CSV rows); a table's delimiter is sniffed (tab, semicolon or comma), a ``.txt``
+file is read as a table, and a row may leave out trailing columns (raw CheckThat! TSV does). Every
+malformed row raises :class:`~stancekit.errors.DataError` naming file, line and field.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ def _records(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
     """(line or row number, record); any record that cannot be read stops the file with its line."""
     table = path.suffix.lower() in (*TABLE_SUFFIXES, ".txt")
     delimiter = sniff_delimiter(path, encoding) if table and path.is_file() else None
-    for raw in read_records(path, encoding=encoding, fmt="csv" if table else None, delimiter=delimiter):
+    fmt = "csv" if table else None
+    for raw in read_records(path, encoding=encoding, fmt=fmt, delimiter=delimiter, short_rows=True):
         if raw.error is not None:
             raise DataError(raw.error, path=str(path), line=raw.location)
         yield raw.location, raw.fields

@@ -166,7 +166,7 @@ def csv_header(path: Path, encoding: str = "utf-8", delimiter: str | None = None
     return []
 
 
-def _csv(path: Path, encoding: str, delimiter: str) -> Iterator[RawRecord]:
+def _csv(path: Path, encoding: str, delimiter: str, short_rows: bool) -> Iterator[RawRecord]:
     header: list[str] | None = None
     for row in csv_rows(_csv_lines(path, encoding), delimiter):
         if header is None:
@@ -175,6 +175,8 @@ def _csv(path: Path, encoding: str, delimiter: str) -> Iterator[RawRecord]:
             header = row.fields
         elif row.fields is None:
             yield RawRecord(row.line, None, row.error)
+        elif short_rows and len(row.fields) < len(header):
+            yield RawRecord(row.line, dict(zip(header, row.fields, strict=False)))
         elif len(row.fields) != len(header):
             yield RawRecord(
                 row.line,
@@ -200,9 +202,18 @@ def _parquet(path: Path) -> Iterator[RawRecord]:
 
 
 def read_records(
-    path, *, encoding: str = "utf-8", fmt: str | None = None, delimiter: str | None = None
+    path,
+    *,
+    encoding: str = "utf-8",
+    fmt: str | None = None,
+    delimiter: str | None = None,
+    short_rows: bool = False,
 ) -> Iterator[RawRecord]:
     """The records of one file in order; ``fmt`` overrides the suffix, ``delimiter`` the table's default.
+
+    A CSV row with more fields than the header is always that record's error; one with fewer is too,
+    unless ``short_rows`` (then its last columns are left out of the record, as labelled TSV files
+    omit an empty last column).
 
     Raises :class:`~stancekit.errors.RecordFileError` for a missing file, an unknown format, a JSON
     array that cannot be parsed or a CSV header that is not valid CSV; every other problem is a record's.
@@ -222,6 +233,6 @@ def read_records(
     if fmt == "json":
         yield from _json_array(path, encoding) if is_json_array(path, encoding) else _json_lines(path, encoding)
     elif fmt == "csv":
-        yield from _csv(path, encoding, delimiter or table_delimiter(path))
+        yield from _csv(path, encoding, delimiter or table_delimiter(path), short_rows)
     else:
         yield from _parquet(path)

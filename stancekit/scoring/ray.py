@@ -156,6 +156,8 @@ def score_with_ray(
     import stancekit
     from stancekit.scoring.job import prepare
 
+    if output is None:
+        raise InputError("score_with_ray writes to a folder: pass output (in-memory results are the local path's)")
     if not isinstance(concurrency, int) or isinstance(concurrency, bool) or concurrency < 1:
         raise InputError(f"concurrency must be a positive integer, got {concurrency!r}")
     job = prepare(inputs, output, **kwargs)  # every check that needs no model, before any model loads
