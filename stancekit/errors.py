@@ -48,6 +48,14 @@ class DataError(StancekitError, ValueError):
         self.reason = message
 
 
+class RecordFileError(DataError, InputError):
+    """A whole input file cannot be read as records: missing, an unknown format, a broken JSON array or CSV header.
+
+    It is both a :class:`DataError` (what training and evaluation files raise) and an
+    :class:`InputError` (what scoring inputs raise), so either caller's handlers catch it.
+    """
+
+
 class ModelLoadError(StancekitError, ValueError):
     """A model folder's files are unreadable or truncated, or hold something that could run code."""
 

@@ -46,7 +46,7 @@ def test_document_serialises_to_json_without_glue(tiny_analyzer):
     assert 0 <= data["editorial_share"] <= 1
     import pyarrow as pa
 
-    from stancekit.results import sentence_schema, stance_schema
+    from stancekit.schemas import sentence_schema, stance_schema
 
     assert pa.Table.from_pylist(doc.sentence_rows("d1"), schema=sentence_schema()).num_rows == 4
     assert pa.Table.from_pylist(doc.stance_rows("d1"), schema=stance_schema()).num_rows == sum(

@@ -178,7 +178,7 @@ def test_large_corpus_is_capped(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from stancekit.results import sentence_schema, stance_schema
+    from stancekit.schemas import sentence_schema, stance_schema
 
     rng = np.random.default_rng(3)
     folder = tmp_path / "big"

@@ -281,10 +281,17 @@ def test_ray_path_gives_the_local_rows(tiny_model_path, tiny_analyzer, tmp_path)
     rows = [{"id": f"d{i}", "text": t} for i, t in enumerate(DOCS * 3)]
     ray.init(num_cpus=2, include_dashboard=False, ignore_reinit_error=True, log_to_driver=False)
     try:
-        ds = ray.data.from_items(rows)
+        ds = ray.data.from_items([*rows[:5], {"id": "blank", "text": "  "}, *rows[5:]])
         counts = score_dataset(ds, str(tmp_path / "ray"), model=str(tiny_model_path), docs_per_batch=4)
     finally:
         ray.shutdown()
+    [error] = [json.loads(x) for f in (tmp_path / "ray" / "errors").iterdir() for x in f.read_text().splitlines()]
+    assert counts["errors"] == 1 and error == {
+        "source": "dataset",
+        "line": 0,
+        "doc_id": "blank",
+        "reason": "empty document",
+    }
     want_s, want_st = _expected(tiny_analyzer, [(r["id"], r["text"]) for r in rows])
     key = lambda r: (r["doc_id"], r["sentence"], r["start"])  # noqa: E731
     got_s = sorted(pq.read_table(tmp_path / "ray" / "sentences").to_pylist(), key=key)

@@ -19,7 +19,6 @@ annotator agreement are dropped.
 
 from __future__ import annotations
 
-import csv
 import os
 import random
 from pathlib import Path
@@ -27,6 +26,7 @@ from pathlib import Path
 from stancekit.data.paths import data_root
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
 from stancekit.errors import DataError
+from stancekit.io.records import read_records
 from stancekit.labels import BABE_BIAS_LABELS, BABE_OPINION_LABELS
 
 BABE_SEED = 13
@@ -88,24 +88,26 @@ def _babe_split(path: Path, split: str, babe_labels: str) -> list[dict]:
     column, mapping = (
         ("label_bias", BABE_BIAS_LABELS) if babe_labels == "bias" else ("label_opinion", BABE_OPINION_LABELS)
     )
+    records = []
+    for raw in read_records(path, fmt="csv", delimiter=";", short_rows=True):
+        if raw.error is not None:
+            raise DataError(raw.error, path=str(path), line=raw.location)
+        for field in ("text", "label_bias", column):
+            if field not in raw.fields:
+                raise DataError("missing", path=str(path), line=raw.location, field=field)
+        records.append(raw.fields)
     rows = []
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh, delimiter=";")
-        for rec in reader:
-            for field in ("text", column):
-                if field not in rec or rec[field] is None:
-                    raise DataError("missing", path=str(path), line=reader.line_num, field=field)
-            label = mapping.get(rec[column].strip())
-            if label is None:  # "No agreement"
-                continue
-            rows.append(
-                {"text": rec["text"].strip(), "label": label, "source": f"babe-{split}", "_key": rec["text"].strip()}
-            )
+    for rec in records:
+        label = mapping.get(rec[column].strip())
+        if label is None:  # "No agreement"
+            continue
+        rows.append(
+            {"text": rec["text"].strip(), "label": label, "source": f"babe-{split}", "_key": rec["text"].strip()}
+        )
     # the split is made on the bias labels so both label choices share the same sentences
     keys_by_label: dict[str, list[str]] = {}
-    with path.open("r", encoding="utf-8-sig", newline="") as fh:
-        for rec in csv.DictReader(fh, delimiter=";"):
-            keys_by_label.setdefault(rec["label_bias"].strip(), []).append(rec["text"].strip())
+    for rec in records:
+        keys_by_label.setdefault(rec["label_bias"].strip(), []).append(rec["text"].strip())
     rng = random.Random(BABE_SEED)
     dev_keys: set[str] = set()
     for label in sorted(keys_by_label):

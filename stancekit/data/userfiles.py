@@ -1,62 +1,37 @@
 """Readers for labelled files in the common schema, and for the raw source formats.
 
-Stance files (JSONL, CSV, TSV, Parquet):
+Stance files (JSONL, a JSON array, CSV, TSV, Parquet):
   * rows with ``text, start, end, label``, or ``text, target, label`` (the span is found);
   * raw NewsMTSC JSONL (``sentence_normalized`` + ``targets`` with ``from``/``to``/``polarity``).
 Editorial files: ``text`` (or ``sentence``) and ``label`` (editorial/reporting or SUBJ/OBJ);
 raw CheckThat! TSV works as is.
 
-Every malformed row raises :class:`~stancekit.errors.DataError` naming file, line and field.
+Files are read by :mod:`stancekit.io.records`, the same rules as corpus inputs for ``score`` (encoding,
+BOM, line numbers, CSV rows); a table's delimiter is sniffed (tab, semicolon or comma), a ``.txt``
+file is read as a table, and a row may leave out trailing columns (raw CheckThat! TSV does). Every
+malformed row raises :class:`~stancekit.errors.DataError` naming file, line and field.
 """
 
 from __future__ import annotations
 
 import contextlib
-import csv
-import json
 from collections.abc import Iterator
 from pathlib import Path
 
 from stancekit.errors import DataError
+from stancekit.io.records import TABLE_SUFFIXES, read_records, sniff_delimiter, unencodable
 from stancekit.labels import normalize_editorial_label, normalize_stance_label
 
 
-def _records(path: Path) -> Iterator[tuple[int, dict]]:
-    """(line or row number, record) for JSONL, CSV, TSV or Parquet files."""
-    if not path.is_file():
-        raise DataError("file not found", path=str(path))
-    suffix = path.suffix.lower()
-    if suffix in (".jsonl", ".json", ".ndjson"):
-        with path.open("r", encoding="utf-8") as fh:
-            for lineno, line in enumerate(fh, start=1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as exc:
-                    raise DataError(f"invalid JSON ({exc.msg})", path=str(path), line=lineno) from exc
-                if not isinstance(rec, dict):
-                    raise DataError("each line must be a JSON object", path=str(path), line=lineno)
-                yield lineno, rec
-    elif suffix in (".csv", ".tsv", ".txt"):
-        with path.open("r", encoding="utf-8-sig", newline="") as fh:
-            sample = fh.read(4096)
-            fh.seek(0)
-            delim = (
-                "\t"
-                if suffix == ".tsv" or sample.count("\t") > sample.count(",")
-                else (";" if sample.split("\n", 1)[0].count(";") > sample.split("\n", 1)[0].count(",") else ",")
-            )
-            reader = csv.DictReader(fh, delimiter=delim, quoting=csv.QUOTE_MINIMAL)
-            for rec in reader:
-                yield reader.line_num, rec
-    elif suffix == ".parquet":
-        import pyarrow.parquet as pq
-
-        for i, rec in enumerate(pq.read_table(path).to_pylist(), start=1):
-            yield i, rec
-    else:
-        raise DataError(f"unknown file type {suffix!r}; use .jsonl, .csv, .tsv or .parquet", path=str(path))
+def _records(path: Path, encoding: str) -> Iterator[tuple[int, dict]]:
+    """(line or row number, record); any record that cannot be read stops the file with its line."""
+    table = path.suffix.lower() in (*TABLE_SUFFIXES, ".txt")
+    delimiter = sniff_delimiter(path, encoding) if table and path.is_file() else None
+    fmt = "csv" if table else None
+    for raw in read_records(path, encoding=encoding, fmt=fmt, delimiter=delimiter, short_rows=True):
+        if raw.error is not None:
+            raise DataError(raw.error, path=str(path), line=raw.location)
+        yield raw.location, raw.fields
 
 
 def _text(rec: dict, path: Path, line: int, fields=("text", "sentence", "sentence_normalized")) -> str:
@@ -65,16 +40,19 @@ def _text(rec: dict, path: Path, line: int, fields=("text", "sentence", "sentenc
             value = rec[f]
             if not isinstance(value, str) or not value.strip():
                 raise DataError("must be a non-empty string", path=str(path), line=line, field=f)
+            bad = unencodable(value)
+            if bad is not None:
+                raise DataError(f"undecodable bytes or a lone surrogate at {bad}", path=str(path), line=line, field=f)
             return value
     raise DataError(f"missing text column (one of {', '.join(fields)})", path=str(path), line=line)
 
 
-def read_stance_file(path: str | Path, source: str | None = None) -> list[dict]:
+def read_stance_file(path: str | Path, source: str | None = None, *, encoding: str = "utf-8") -> list[dict]:
     """Rows ``{text, start, end, label, source, group}`` from a stance file."""
     path = Path(path)
     source = source or path.stem
     rows: list[dict] = []
-    for line, rec in _records(path):
+    for line, rec in _records(path, encoding):
         if "targets" in rec and "sentence_normalized" in rec:
             text = _text(rec, path, line)
             targets = rec["targets"]
@@ -151,12 +129,12 @@ def _span(start, end, text: str, path: Path, line: int, field: str) -> tuple[int
     return s, e
 
 
-def read_editorial_file(path: str | Path, source: str | None = None) -> list[dict]:
+def read_editorial_file(path: str | Path, source: str | None = None, *, encoding: str = "utf-8") -> list[dict]:
     """Rows ``{text, label, source}`` from an editorial file (raw CheckThat! TSV included)."""
     path = Path(path)
     source = source or path.stem
     rows = []
-    for line, rec in _records(path):
+    for line, rec in _records(path, encoding):
         text = _text(rec, path, line, fields=("text", "sentence"))
         if "label" not in rec:
             raise DataError("missing", path=str(path), line=line, field="label")

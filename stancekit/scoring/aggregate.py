@@ -15,12 +15,13 @@ from pathlib import Path
 
 from stancekit.errors import OutputError
 from stancekit.labels import STANCE_LABELS
-from stancekit.results import (
-    HOLDER_KINDS,
+from stancekit.results import HOLDER_KINDS
+from stancekit.schemas import (
     actor_schema,
     document_actor_schema,
     document_schema,
     group_schema,
+    registry_schema,
     source_schema,
 )
 from stancekit.scoring.groups import GroupTally, doc_keys, key_name
@@ -165,21 +166,6 @@ def _registry(out: Path, known_names: Iterable[str]):
         for (doc_id, actor, kind), surfaces in per_doc.items():
             registry.add(doc_id, actor, kind, surfaces)
     return registry
-
-
-def registry_schema():
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("actor", pa.string()),
-            ("actor_kind", pa.string()),
-            ("surfaces", pa.list_(pa.struct([("form", pa.string()), ("count", pa.int64())]))),
-            ("documents", pa.int64()),
-            ("mentions", pa.int64()),
-            ("names", pa.list_(pa.string())),
-        ]
-    )
 
 
 def aggregate(

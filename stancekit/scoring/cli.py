@@ -76,21 +76,14 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--engine", choices=["local", "ray"], default="local", help="where to run")
+    p.add_argument("--workers", type=int, default=1, help="with --engine ray: Ray actors that run the model")
 
 
 def main(args) -> int:
     import stancekit
     from stancekit.scoring.job import prepare
 
-    if args.engine == "ray":
-        from stancekit.scoring.ray import score_with_ray
-
-        summary = score_with_ray(args)
-        print(summary, file=sys.stderr)
-        return 1 if summary.failed else 0
-    job = prepare(  # every check that needs no model, before the model loads
-        args.inputs,
-        args.output,
+    options = dict(  # every option but the model's, for either engine
         text_column=args.text_column,
         id_column=args.id_column,
         fmt=args.format,
@@ -109,6 +102,21 @@ def main(args) -> int:
         seed=args.seed,
         tune_allocator=True,  # the command is its own process: keep resident memory flat (library default: off)
     )
+    if args.engine == "ray":
+        from stancekit.scoring.ray import score_with_ray
+
+        summary = score_with_ray(
+            args.inputs,
+            args.output,
+            model=args.model,
+            batch_size=args.batch_size,
+            precision=args.precision,
+            concurrency=args.workers,
+            **options,
+        )
+        print(summary, file=sys.stderr)
+        return 1 if summary.failed else 0
+    job = prepare(args.inputs, args.output, **options)  # every check that needs no model, before the model loads
     try:
         an = stancekit.load(args.model, batch_size=args.batch_size, precision=args.precision)
     except BaseException:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -18,15 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancekit.errors import InputError
-from stancekit.scoring.readers import (
-    JSON_SUFFIXES,
-    TABLE_SUFFIXES,
-    ReadOptions,
-    csv_header,
-    input_items,
-    is_json_array,
-    txt_files,
-)
+from stancekit.io.records import JSON_SUFFIXES, TABLE_SUFFIXES, csv_header, is_json_array, read_records
+from stancekit.scoring.readers import ReadOptions, input_items, txt_files
 
 #: Records read from the start of a JSON Lines or CSV input to infer the metadata columns' types.
 SAMPLE_RECORDS = 500
@@ -58,29 +52,9 @@ def _check_columns(where: str, columns: list[str], opts: ReadOptions) -> None:
 
 
 def _json_sample(path: Path, opts: ReadOptions) -> list[dict]:
-    out: list[dict] = []
-    if is_json_array(path, opts.encoding):
-        if path.stat().st_size > 512 * 1024 * 1024:
-            raise InputError(f"{path}: a JSON array this large cannot be streamed; convert it to JSON Lines")
-        try:
-            items = json.loads(path.read_bytes().decode(opts.encoding).lstrip("\ufeff"))
-        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-            raise InputError(f"{path}: this is a JSON array (not JSON Lines) and it cannot be read: {exc}") from exc
-        if not isinstance(items, list):
-            raise InputError(f"{path}: expected a JSON array of objects or JSON Lines")
-        return [r for r in items[:SAMPLE_RECORDS] if isinstance(r, dict)]
-    with path.open("rb") as fh:
-        for i, raw in enumerate(fh):
-            if len(out) >= SAMPLE_RECORDS:
-                break
-            try:
-                line = raw.decode(opts.encoding)
-                rec = json.loads(line.lstrip("\ufeff") if i == 0 else line)
-            except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
-                continue
-            if isinstance(rec, dict):
-                out.append(rec)
-    return out
+    """The first readable records of a JSON Lines file or JSON array (a broken array raises here)."""
+    sample = (r.fields for r in read_records(path, encoding=opts.encoding, fmt="json") if r.fields is not None)
+    return list(itertools.islice(sample, SAMPLE_RECORDS))
 
 
 def _infer(values: list) -> str:

@@ -20,7 +20,7 @@ import itertools
 import os
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,10 +33,11 @@ from stancekit.errors import (
     OutputError,
     ResumeError,
 )
+from stancekit.scoring.chunk import ChunkOptions, ChunkResult, score_chunk
 from stancekit.scoring.groups import BOOTSTRAP, parse_group_by
-from stancekit.scoring.inputs import InputInfo, arrow_type, coerce, fingerprint, input_changes, probe
+from stancekit.scoring.inputs import InputInfo, arrow_type, fingerprint, input_changes, probe
 from stancekit.scoring.memory import pin_mmap_threshold, release_free_memory
-from stancekit.scoring.readers import ReadOptions, Record, count_records, iter_records, safe_text
+from stancekit.scoring.readers import ReadOptions, Record, count_records, iter_records
 from stancekit.scoring.writer import (
     AGGREGATES,
     TABLES,
@@ -89,16 +90,6 @@ class ScoreSummary:
         return text
 
 
-def _check(record: Record, max_chars: int) -> str | None:
-    if record.error:
-        return record.error
-    if not record.text.strip():
-        return "empty document"
-    if len(record.text) > max_chars:
-        return f"document of {len(record.text)} characters exceeds max_chars={max_chars}"
-    return None
-
-
 def _chunks(records: Iterator[Record], chunk_size: int, chunk_chars: int) -> Iterator[list[Record]]:
     """Consecutive records, ``chunk_size`` at most and about ``chunk_chars`` characters at most.
 
@@ -133,7 +124,7 @@ def check_output_path(out: Path) -> None:
         raise OutputError(f"output {out}: {probe_dir} is not writable")
 
 
-def _languages(value) -> tuple[str, ...] | str:
+def parse_languages(value) -> tuple[str, ...] | str:
     if value is None or value == "any" or value == ["any"]:
         return "any"
     items = [p.strip() for p in value.split(",")] if isinstance(value, str) else [str(v).strip() for v in value]
@@ -354,7 +345,7 @@ class Job:
     def _schemas(self) -> dict:
         import pyarrow as pa
 
-        from stancekit.results import error_schema, index_schema, sentence_schema, stance_schema
+        from stancekit.schemas import error_schema, index_schema, sentence_schema, stance_schema
 
         fields = [pa.field(n, arrow_type(t) or pa.string()) for n, t in self.info.metadata]
         kept = [f for f in fields if f.name in self.settings["keep_columns"]]
@@ -366,14 +357,35 @@ class Job:
         }
 
     # ------------------------------------------------------------------ run
-    def run(self, analyzer) -> ScoreSummary:
-        """Score what is left to score, then write the corpus tables; always releases the lock."""
+    def chunk_options(self) -> ChunkOptions:
+        """What scoring one chunk needs to know of this job (picklable, for workers in other processes)."""
+        s = self.settings
+        return ChunkOptions(
+            max_chars=s["max_chars"],
+            languages=s["languages"],
+            metadata=list(self.info.metadata),
+            keep_columns=list(s["keep_columns"]),
+            actors=s["actors"],
+            use_ner=s["use_ner"],
+        )
+
+    def run(
+        self, analyzer, *, map_chunks: Callable[[Iterable[list[Record]]], Iterable[ChunkResult]] | None = None
+    ) -> ScoreSummary:
+        """Score what is left to score, then write the corpus tables; always releases the lock.
+
+        ``analyzer`` gives the model's identity (checked on resume) and scores the chunks, unless
+        ``map_chunks`` is given: it turns the chunks of records into their :class:`ChunkResult`, in
+        order (each from :func:`~stancekit.scoring.chunk.score_chunk` with :meth:`chunk_options`),
+        which is how another engine (:mod:`stancekit.scoring.ray`) scores them elsewhere while this
+        job reads, writes, resumes and aggregates as always.
+        """
         try:
-            return self._run(analyzer)
+            return self._run(analyzer, map_chunks)
         finally:
             self.close()
 
-    def _run(self, analyzer) -> ScoreSummary:
+    def _run(self, analyzer, map_chunks=None) -> ScoreSummary:
         s = self.settings
         # names the alias table knows (countries, parties) are never read as a person's surname
         self._known_names = analyzer.finder.aliases.surfaces
@@ -402,21 +414,24 @@ class Job:
             total = total - len(kept) if total is not None else None
             bar = tqdm(total=total, initial=min(skip, total or skip), unit="doc", desc="scoring", dynamic_ncols=True)
         self._foreign: dict[str, int] = {}
+        options = self.chunk_options()
+        results = map_chunks(chunks) if map_chunks else (score_chunk(analyzer, c, options) for c in chunks)
         try:
             k = writer.done_chunks
             sentences_done = 0
-            for chunk in chunks:
-                tables, n_docs = self._score_chunk(analyzer, chunk)
-                writer.write_chunk(k, tables, n_docs)
+            for result in results:
+                writer.write_chunk(k, result.tables, result.documents)
                 k += 1
-                sentences_done += len(tables["sentences"])
-                del tables
+                sentences_done += len(result.tables["sentences"])
+                for lang, n in result.foreign.items():
+                    self._foreign[lang] = self._foreign.get(lang, 0) + n
                 if s["tune_allocator"]:
                     release_free_memory()
                 if bar is not None:
-                    bar.update(len(chunk))
+                    bar.update(result.records)
                     elapsed = max(time.time() - started, 1e-9)
                     bar.set_postfix(sent_s=f"{sentences_done / elapsed:.0f}", failed=writer.state["errors"])
+                del result
             if writer.done_chunks == 0:  # empty input: the tables still get their schema
                 writer.write_chunk(0, {}, 0)
         except KeyboardInterrupt:
@@ -476,84 +491,6 @@ class Job:
             dict(st.get("languages_scored", {})),
         )
 
-    def _score_chunk(self, analyzer, chunk: list[Record]) -> tuple[dict[str, list[dict]], int]:
-        from stancekit.language import detect
-
-        s = self.settings
-        good: list[tuple[Record, str | None, dict]] = []
-        errors: list[dict] = []
-
-        def fail(rec: Record, reason: str) -> None:
-            errors.append(
-                {
-                    "source": safe_text(rec.source),
-                    "line": rec.location,
-                    "doc_id": safe_text(rec.doc_id),
-                    "reason": safe_text(reason),
-                }
-            )
-
-        for rec in chunk:
-            reason = _check(rec, s["max_chars"])
-            if reason:
-                fail(rec, reason)
-                continue
-            lang = detect(rec.text)
-            if lang is not None and lang != "en":
-                if s["languages"] != "any" and lang not in s["languages"]:
-                    fail(rec, f"language: {lang}")
-                    continue
-                self._foreign[lang] = self._foreign.get(lang, 0) + 1
-            try:
-                meta = {n: coerce(rec.metadata.get(n), t) for n, t in self.info.metadata}
-            except ValueError as exc:
-                fail(rec, f"metadata: {exc}")
-                continue
-            good.append((rec, lang, meta))
-        docs = self._analyze(analyzer, good, fail)
-        tables: dict[str, list[dict]] = {"sentences": [], "stances": [], "errors": errors, "index": []}
-        keep = s["keep_columns"]
-        n = 0
-        for (rec, lang, meta), doc in zip(good, docs, strict=True):
-            if doc is None:
-                continue
-            n += 1
-            extra = {c: meta[c] for c in keep}
-            tables["sentences"].extend({**r, **extra} for r in doc.sentence_rows(rec.doc_id))
-            tables["stances"].extend({**r, **extra} for r in doc.stance_rows(rec.doc_id))
-            tables["index"].append(
-                {
-                    "doc_id": rec.doc_id,
-                    "source": rec.source,
-                    "line": rec.location,
-                    "hash": rec.content_hash(),
-                    "language": lang,
-                    **meta,
-                }
-            )
-        return tables, n
-
-    def _analyze(self, analyzer, good, fail) -> list:
-        """Documents for ``good`` in one batch; if the batch fails, one by one, failures to errors/."""
-        s = self.settings
-        texts = [rec.text for rec, _, _ in good]
-        if not texts:
-            return []
-        try:
-            return analyzer.analyze_many(texts, s["actors"], use_ner=s["use_ner"], check_language=False)
-        except Exception:  # noqa: BLE001 - one bad document must not stop the job; retried alone below
-            pass
-        out = []
-        for rec, _, _ in good:
-            try:
-                out.append(
-                    analyzer.analyze_many([rec.text], s["actors"], use_ner=s["use_ner"], check_language=False)[0]
-                )
-            except Exception as exc:  # noqa: BLE001 - reported per record in errors/
-                fail(rec, f"analysis failed: {type(exc).__name__}: {exc}")
-                out.append(None)
-        return out
-
 
 def _check_not_foreign(out: Path, overwrite: bool) -> None:
     if not holds_only_lock(out):
@@ -591,7 +528,7 @@ def prepare(
     bootstrap: int = BOOTSTRAP,
 ) -> Job:
     """Check options, output path and inputs, create the folder and lock it; nothing is scored yet."""
-    from stancekit.results import RESERVED_COLUMNS
+    from stancekit.schemas import RESERVED_COLUMNS
     from stancekit.scoring.lock import FolderLock
 
     if fmt not in ("parquet", "jsonl"):
@@ -610,7 +547,7 @@ def prepare(
     if not isinstance(bootstrap, int) or bootstrap < 0:
         raise InputError("bootstrap must be a non-negative integer")
     spec = parse_group_by(group_by)
-    langs = _languages(languages)
+    langs = parse_languages(languages)
     out = Path(output)
     check_output_path(out)
     opts = ReadOptions(text_column, id_column, encoding)

@@ -5,7 +5,8 @@ precisely, a stable document id (the id column, or ``<source>:<line>`` when abse
 input's other columns as ``metadata``. Whatever is wrong with one record (bad bytes, a lone
 surrogate, JSON nested too deep, a wrong type) becomes that record's ``error``; only a problem
 with a whole input (missing file, missing column) raises, and :func:`probe` raises it before
-anything is written.
+anything is written. Files are read by :mod:`stancekit.io.records` (the rules training files follow
+too); this module adds ids, text and metadata checks, folders of .txt files and in-memory tables.
 """
 
 from __future__ import annotations
@@ -18,12 +19,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from stancekit.errors import InputError
-from stancekit.scoring.csvrows import csv_rows
-
-JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
-TABLE_SUFFIXES = (".csv", ".tsv")
-#: A JSON array file larger than this is not read whole (JSON Lines streams; an array cannot).
-MAX_JSON_ARRAY_BYTES = 512 * 1024 * 1024
+from stancekit.io.records import (
+    JSON_SUFFIXES,
+    TABLE_SUFFIXES,
+    decode_line,
+    has_bad_strings,
+    is_json_array,
+    read_records,
+    safe_text,
+    unencodable,
+)
 
 
 @dataclass(slots=True)
@@ -47,32 +52,6 @@ class ReadOptions:
     id_column: str | None = None
     encoding: str = "utf-8"
     rename: dict = field(default_factory=dict)  # metadata column -> name in the output tables
-
-
-def unencodable(value: str) -> int | None:
-    """Index of the first character UTF-8 cannot encode (a lone surrogate), or None."""
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        return exc.start
-    return None
-
-
-def safe_text(value) -> str:
-    """``value`` as a string that can always be written (bad characters escaped)."""
-    return str(value).encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def _bad_strings(value, depth: int = 0) -> bool:
-    if isinstance(value, str):
-        return unencodable(value) is not None
-    if depth > 50:
-        return False
-    if isinstance(value, dict):
-        return any(_bad_strings(k, depth + 1) or _bad_strings(v, depth + 1) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_bad_strings(v, depth + 1) for v in value)
-    return False
 
 
 def _id_value(value) -> str | None:
@@ -122,122 +101,10 @@ def make_record(source: str, loc: int, rec, opts: ReadOptions) -> Record:
     for k, v in rec.items():
         if k == opts.text_column or k == opts.id_column:
             continue
-        if _bad_strings(k) or _bad_strings(v):
+        if has_bad_strings(k) or has_bad_strings(v):
             return Record(source, loc, doc_id, None, f"column {safe_text(k)!r} has undecodable bytes")
         metadata[opts.rename.get(k, k)] = v
     return Record(source, loc, doc_id, text, metadata=metadata)
-
-
-def _decode(raw: bytes, encoding: str, first: bool) -> str:
-    line = raw.decode(encoding)
-    if first and line.startswith("\ufeff"):
-        line = line[1:]
-    return line
-
-
-def is_json_array(path: Path, encoding: str = "utf-8") -> bool:
-    """Whether a .json/.jsonl file holds one JSON array rather than JSON Lines."""
-    with path.open("rb") as fh:
-        head = fh.read(4096)
-    try:
-        text = head.decode(encoding, errors="ignore").lstrip("\ufeff \t\r\n")
-    except LookupError:
-        return False
-    return text.startswith("[")
-
-
-def _json_array(path: Path, opts: ReadOptions) -> Iterator[Record]:
-    try:
-        items = json.loads(_decode(path.read_bytes(), opts.encoding, True))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise InputError(f"{path}: a JSON array that cannot be read ({exc})") from exc
-    if not isinstance(items, list):
-        raise InputError(f"{path}: expected a JSON array of objects or JSON Lines")
-    for i, rec in enumerate(items, start=1):
-        yield make_record(path.name, i, rec, opts)
-
-
-def _jsonl(path: Path, opts: ReadOptions) -> Iterator[Record]:
-    if is_json_array(path, opts.encoding):
-        yield from _json_array(path, opts)
-        return
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            try:
-                line = _decode(raw, opts.encoding, lineno == 1)
-            except UnicodeDecodeError as exc:
-                yield Record(
-                    path.name,
-                    lineno,
-                    f"{path.name}:{lineno}",
-                    None,
-                    f"undecodable bytes at {exc.start} ({opts.encoding})",
-                )
-                continue
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as exc:
-                yield Record(path.name, lineno, f"{path.name}:{lineno}", None, f"malformed JSON ({exc.msg})")
-                continue
-            except RecursionError:
-                yield Record(path.name, lineno, f"{path.name}:{lineno}", None, "JSON nested too deeply")
-                continue
-            yield make_record(path.name, lineno, rec, opts)
-
-
-def _csv_lines(path: Path, encoding: str) -> Iterator[str]:
-    # surrogateescape keeps undecodable bytes as lone surrogates, which make_record reports per row
-    with path.open("r", encoding=encoding, errors="surrogateescape", newline="") as fh:
-        for i, line in enumerate(fh):
-            yield line[1:] if i == 0 and line.startswith("\ufeff") else line
-
-
-def csv_header(path: Path, encoding: str) -> list[str]:
-    for row in csv_rows(_csv_lines(path, encoding), _delimiter(path)):
-        if row.fields is None:
-            raise InputError(f"{path}, line {row.line}: the header is not valid CSV ({row.error})")
-        return row.fields
-    return []
-
-
-def _delimiter(path: Path) -> str:
-    return "\t" if path.suffix.lower() == ".tsv" else ","
-
-
-def _csv(path: Path, opts: ReadOptions) -> Iterator[Record]:
-    header: list[str] | None = None
-    for row in csv_rows(_csv_lines(path, opts.encoding), _delimiter(path)):
-        if header is None:
-            if row.fields is None:
-                raise InputError(f"{path}, line {row.line}: the header is not valid CSV ({row.error})")
-            header = row.fields
-            continue
-        if row.fields is None:
-            yield Record(path.name, row.line, f"{path.name}:{row.line}", None, row.error)
-        elif len(row.fields) != len(header):
-            yield Record(
-                path.name,
-                row.line,
-                f"{path.name}:{row.line}",
-                None,
-                f"{len(row.fields)} fields where the header has {len(header)} (an unquoted delimiter?)",
-            )
-        else:
-            yield make_record(path.name, row.line, dict(zip(header, row.fields, strict=True)), opts)
-
-
-def _parquet(path: Path, opts: ReadOptions) -> Iterator[Record]:
-    import pyarrow.parquet as pq
-
-    row = 0
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=1024):
-        for rec in batch.to_pylist():
-            row += 1
-            yield make_record(path.name, row, rec, opts)
 
 
 def txt_files(folder: Path) -> tuple[list[Path], list[Path]]:
@@ -252,7 +119,7 @@ def txt_files(folder: Path) -> tuple[list[Path], list[Path]]:
 
 def _txt_file(path: Path, name: str, opts: ReadOptions) -> Record:
     try:
-        text = _decode(path.read_bytes(), opts.encoding, True)
+        text = decode_line(path.read_bytes(), opts.encoding, True)
     except UnicodeDecodeError as exc:
         return Record(name, 0, safe_text(name), None, f"undecodable bytes at {exc.start} ({opts.encoding})")
     bad = unencodable(name)
@@ -264,6 +131,14 @@ def _txt_file(path: Path, name: str, opts: ReadOptions) -> Record:
 def _txt_folder(folder: Path, opts: ReadOptions) -> Iterator[Record]:
     for path in txt_files(folder)[0]:
         yield _txt_file(path, str(path.relative_to(folder)), opts)
+
+
+def _file_records(path: Path, opts: ReadOptions) -> Iterator[Record]:
+    for raw in read_records(path, encoding=opts.encoding):
+        if raw.error is not None:
+            yield Record(path.name, raw.location, f"{path.name}:{raw.location}", None, raw.error)
+        else:
+            yield make_record(path.name, raw.location, raw.fields, opts)
 
 
 def _rows(name: str, rows, opts: ReadOptions) -> Iterator[Record]:
@@ -294,12 +169,8 @@ def iter_records(inputs, opts: ReadOptions | str = "text", id_column: str | None
                 yield from _txt_folder(item, opts)
             elif not item.is_file():
                 raise InputError(f"input {item} does not exist")
-            elif item.suffix.lower() in JSON_SUFFIXES:
-                yield from _jsonl(item, opts)
-            elif item.suffix.lower() in TABLE_SUFFIXES:
-                yield from _csv(item, opts)
-            elif item.suffix.lower() == ".parquet":
-                yield from _parquet(item, opts)
+            elif item.suffix.lower() in (*JSON_SUFFIXES, *TABLE_SUFFIXES, ".parquet"):
+                yield from _file_records(item, opts)
             elif item.suffix.lower() == ".txt":
                 yield _txt_file(item, item.name, opts)
             else:

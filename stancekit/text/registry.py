@@ -166,13 +166,15 @@ class ActorRegistry:
         return reg
 
     def state_table(self):
-        """:meth:`state_rows` as an Arrow table (:func:`state_schema`), to write beside the scored tables."""
+        """:meth:`state_rows` as an Arrow table (:func:`~stancekit.schemas.registry_state_schema`)."""
         import pyarrow as pa
+
+        from stancekit.schemas import registry_state_schema
 
         rows = self.state_rows()
         for r in rows:
             r["surfaces"] = list(r["surfaces"].items())
-        return pa.Table.from_pylist(rows, schema=state_schema())
+        return pa.Table.from_pylist(rows, schema=registry_state_schema())
 
     @classmethod
     def from_state_table(cls, table, known_names: Iterable[str] = (), source: str = "registry"):
@@ -256,18 +258,3 @@ class ActorRegistry:
             for k in members:
                 out[k] = (best.name, kind)
         return out
-
-
-def state_schema():
-    """Arrow schema of the registry's state table: one row per (document name, kind) entry."""
-    import pyarrow as pa
-
-    return pa.schema(
-        [
-            ("name", pa.string()),
-            ("kind", pa.string()),
-            ("mentions", pa.int64()),
-            ("documents", pa.list_(pa.string())),
-            ("surfaces", pa.map_(pa.string(), pa.int64())),
-        ]
-    )
