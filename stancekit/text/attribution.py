@@ -507,6 +507,8 @@ def _content_tokens(tok, subj):
         if patient is not None:
             keep.extend(patient.subtree)
     for c in tok.children:
+        if c.i < subj[0].i and c.dep_ in _FRONTED:
+            continue  # "In a stunning reversal, X said ...": the writer's framing before the speaker
         if c.dep_ == "npadvmod":  # a time word ("Friday") is not content, an object the parser hung on it is
             keep.extend(t for t in c.subtree if t.i not in skip and t is not c)
             continue
@@ -515,6 +517,9 @@ def _content_tokens(tok, subj):
         keep.extend(t for t in c.subtree if t.i not in skip)
     keep.sort(key=lambda t: t.i)
     return keep
+
+
+_FRONTED = frozenset(["prep", "advcl", "advmod", "npadvmod", "intj"])
 
 
 _NOT_CONTENT = frozenset(
