@@ -184,6 +184,10 @@ class AttributionFinder:
             base = qs - len(before)
             ss, se = base + m.start("src"), base + m.end("src")
             cs, ce = base + m.start("cue"), base + m.end("cue")
+            parsed = _parsed_subject(doc, sent, cs, qs, qe)
+            if parsed is not None:  # the pattern's name may run over words ("X who voted for Y are ... and says")
+                ss, se, heads = parsed
+                return _make(text, ss, se, cs, ce, qs + 1, qe - 1, "direct", mentions, heads=heads)
             return _make(text, ss, se, cs, ce, qs + 1, qe - 1, "direct", mentions, heads=_span_heads(doc, sent, ss, se))
         m = _SPEAKER_COLON.search(before)
         if m:  # "Press Secretary X: “...”"
@@ -474,6 +478,21 @@ _MEDIUM = frozenset(
     speech interview opportunity chance occasion time ad advertisement mailer editorial essay
     """.split()  # noqa: SIM905
 )
+
+
+def _parsed_subject(doc, sent, cue_start: int, qs: int, qe: int):
+    """(start, end, heads) in document offsets of the parsed subject of the cue word at ``cue_start``, when it
+    lies outside the quote ``qs:qe``; None without a parse or a subject."""
+    if doc is None:
+        return None
+    tok = next((t for t in doc if sent.start + t.idx == cue_start), None)
+    subj = _subject(tok) if tok is not None else None
+    if not subj:
+        return None
+    ss, se = sent.start + subj[0].idx, sent.start + subj[-1].idx + len(subj[-1])
+    if ss < qe and qs < se:
+        return None
+    return ss, se, [(sent.start + a, sent.start + b) for a, b in _heads(subj)]
 
 
 def _span_heads(doc, sent, ss: int, se: int) -> list[tuple[int, int]] | None:
