@@ -15,25 +15,26 @@ import json
 from collections import defaultdict
 
 from stancekit.data.articlestance import load_pairs
-from stancekit.evaluation.holders import evaluate_holders, source_matches
+from stancekit.evaluation.holders import evaluate_holders, name_matches, predict_holders_with_words
 from stancekit.text.attribution import AttributionFinder, MentionRef
 from stancekit.text.segmentation import Span
 
 SPLITS = ("train", "dev")
 
 
-def attributed(pairs: list[dict], finder: AttributionFinder) -> list[tuple[tuple[str, str], list]]:
-    """(holder, holder_kind) and the sentence's attributions, per actor pair (as ``evaluate_holders`` sees them)."""
+def attributed(pairs: list[dict], finder: AttributionFinder) -> list[tuple[tuple[str, str], str, list]]:
+    """(holder, holder_kind), the source's words, and the sentence's attributions, per pair."""
     by_sentence: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(pairs):
         by_sentence[p["sid"]].append(i)
+    holders = predict_holders_with_words(pairs, finder)
     out: list = [None] * len(pairs)
     for idx in by_sentence.values():
         text = pairs[idx[0]]["text"]
         refs = [MentionRef(pairs[i]["start"], pairs[i]["end"], pairs[i]["mention"], "unknown") for i in idx]
         attrs = finder.find(text, [Span(0, len(text), text)], [refs])[0]
-        for i, h in zip(idx, finder.holders(attrs, refs), strict=True):
-            out[i] = (h, attrs)
+        for i in idx:
+            out[i] = (*holders[i], attrs)
     return out
 
 
@@ -46,12 +47,12 @@ def _show(text: str, a) -> str:
 def errors(pairs: list[dict], finder: AttributionFinder) -> list[dict]:
     actors = [p for p in pairs if p.get("actor")]
     out = []
-    for p, ((holder, kind), attrs) in zip(actors, attributed(actors, finder), strict=True):
+    for p, ((holder, kind), words, attrs) in zip(actors, attributed(actors, finder), strict=True):
         if p.get("stance") not in ("negative", "positive") or not p.get("holder"):
             continue
         if kind != p["holder"]:
             err = f"kind:{p['holder']}->{kind}"
-        elif kind == "source" and not source_matches(holder, p.get("source") or ""):
+        elif kind == "source" and not name_matches(holder, words, p.get("source") or ""):
             err = "source-name"
         else:
             continue

@@ -155,6 +155,12 @@ class AttributionFinder:
 
     def holders(self, attributions: Sequence[Attribution], mentions: Sequence[MentionRef]) -> list[tuple[str, str]]:
         """(holder, holder_kind) per mention of one sentence: the innermost content that holds it."""
+        return [
+            ("author", "author") if a is None else (a.source, "source") for a in self.holding(attributions, mentions)
+        ]
+
+    def holding(self, attributions: Sequence[Attribution], mentions: Sequence[MentionRef]) -> list[Attribution | None]:
+        """The attribution whose content holds each mention of one sentence (the innermost), or None (the author)."""
         out = []
         for m in mentions:
             best = None
@@ -166,7 +172,7 @@ class AttributionFinder:
                         continue  # a speaker's own "I"/"we" inside its quote is not evaluated by itself
                     if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
                         best = a
-            out.append(("author", "author") if best is None else (best.source, "source"))
+            out.append(best)
         return out
 
     # ------------------------------------------------------------------ quotes
