@@ -139,3 +139,13 @@ def test_quote_speaker_is_the_parsed_subject_not_a_name_run(tools):
     text = 'Mara Quell met Denmark officials and says "Norway has betrayed every ally it had."'
     rows = holders(tools, text)[0]  # the name pattern alone would take "Mara Quell met Denmark officials and"
     assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_unquoted_speech_after_a_speech_verb_and_colon_is_the_speakers(tools):
+    rows = holders(tools, "Premier Lotte Vance wrote: Norway has betrayed its allies again.")[0]
+    assert _holder_of(rows, "Norway") == ("Lotte Vance", "source")
+
+
+def test_a_colon_without_a_speech_verb_attributes_nothing(tools):
+    rows = holders(tools, "The result was plain: Norway has betrayed its allies again.")[0]
+    assert _holder_of(rows, "Norway") == ("author", "author")

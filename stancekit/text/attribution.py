@@ -83,6 +83,26 @@ _SAY_BEFORE = re.compile(
 )
 
 
+#: "X said: ..." with unquoted words after the colon: the rest of the sentence is X's.
+_SAY_COLON = re.compile(rf"(?P<src>{_NAME}|he|she|they)\s+(?P<cue>{_SAY})\s*:\s*(?=\S)")
+
+
+def _colon_speech(text, sent, attrs, mentions) -> Attribution | None:
+    """The unquoted speech a speech verb and a colon introduce ("X wrote: Y is a fraud"), unless a quote or a
+    parsed clause already attributes it."""
+    if text.find(":", sent.start, sent.end) == -1:
+        return None
+    m = _SAY_COLON.search(text, sent.start, sent.end)
+    if m is None:
+        return None
+    cs, ce = m.end(), sent.end
+    while ce > cs and text[ce - 1] in " .\n":
+        ce -= 1
+    if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
+        return None
+    return _make(text, m.start("src"), m.end("src"), m.start("cue"), m.end("cue"), cs, ce, "reported", mentions)
+
+
 @dataclass(slots=True)
 class MentionRef:
     """An actor mention as the attribution step sees it (document offsets)."""
@@ -148,6 +168,9 @@ class AttributionFinder:
                     attrs.append(a)
             if k in docs:
                 attrs.extend(self._reported(docs[k], sent.start, flat, attrs, prev, k - prev_sentence))
+            colon = _colon_speech(text, sent, attrs, flat)
+            if colon is not None:
+                attrs.append(colon)
             out[k] = [a for a in attrs if a.source.lower() not in _FIRST_PERSON]
             if attrs:
                 prev, prev_sentence = attrs[-1], k
