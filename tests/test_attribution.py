@@ -91,3 +91,61 @@ def test_analyze_fills_holders_and_attributions(tiny_analyzer):
     actor = next(a for a in doc.actors if a.name.endswith("Jones"))
     assert actor.by_holder["source"]["mentions"] == 1 and actor.by_holder["author"]["mentions"] == 1
     assert '"holder_kind": "source"' in doc.to_json()
+
+
+def _holder_of(rows, actor):
+    found = [r[1:] for r in rows if r[0] == actor]
+    assert found, f"{actor} not found among {rows}"
+    return found[0]
+
+
+def test_evaluation_noun_given_by_a_speaker_is_the_speakers(tools):
+    rows = holders(tools, "Senator Mara Quell took a swipe at Norway's government over its tariffs.")[0]
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+    assert _holder_of(rows, "Mara Quell") == ("author", "author")
+
+
+def test_attitude_adjective_after_a_copula_is_the_subjects(tools):
+    rows = holders(tools, "Governor Ilse Brandt was critical of Norway for its budget.")[0]
+    assert _holder_of(rows, "Norway") == ("Ilse Brandt", "source")
+
+
+def test_gerund_after_a_preposition_takes_the_main_verbs_speaker(tools):
+    rows = holders(tools, "Mayor Tom Ardel ended the meeting by accusing Norway of fraud.")[0]
+    assert _holder_of(rows, "Norway") == ("Tom Ardel", "source")
+
+
+def test_cue_on_a_statement_speaks_for_whoever_issued_it(tools):
+    rows = holders(tools, "Senator Mara Quell issued a statement calling Norway a rogue state.")[0]
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_seen_as_reports_an_unnamed_view(tools):
+    rows = holders(tools, "Norway is widely seen as a bully by its neighbours.")[0]
+    assert _holder_of(rows, "Norway")[1] == "source"
+
+
+def test_fronted_adverbial_before_the_speaker_stays_with_the_author(tools):
+    rows = holders(tools, "After Norway's disastrous summit, Premier Lotte Vance said the tariffs would stay.")[0]
+    assert _holder_of(rows, "Norway") == ("author", "author")
+
+
+def test_no_break_space_does_not_hide_reported_speech(tools):
+    rows = holders(tools, "Senator Mara Quell said\u00a0that Norway had lied about the dam.")[0]
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_quote_speaker_is_the_parsed_subject_not_a_name_run(tools):
+    text = 'Mara Quell met Denmark officials and says "Norway has betrayed every ally it had."'
+    rows = holders(tools, text)[0]  # the name pattern alone would take "Mara Quell met Denmark officials and"
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_unquoted_speech_after_a_speech_verb_and_colon_is_the_speakers(tools):
+    rows = holders(tools, "Premier Lotte Vance wrote: Norway has betrayed its allies again.")[0]
+    assert _holder_of(rows, "Norway") == ("Lotte Vance", "source")
+
+
+def test_a_colon_without_a_speech_verb_attributes_nothing(tools):
+    rows = holders(tools, "The result was plain: Norway has betrayed its allies again.")[0]
+    assert _holder_of(rows, "Norway") == ("author", "author")

@@ -1,0 +1,113 @@
+"""Holder accuracy on articlestance train and dev, and every error with what attribution found.
+
+    STANCEKIT_DATA=... python benchmarks/holders_errors.py [--splits train dev] [--errors] [--kind source]
+
+Prints, per split, holder-kind accuracy (author vs source) and source-name accuracy against the
+always-author baseline (the figures ``stancekit bench`` reports), then with ``--errors`` each wrong
+pair: the sentence, the actor mention, the gold holder, the predicted one and the attributions found
+(kind, source, cue and content). The test split is held back for the bench: this script refuses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections import defaultdict
+
+from stancekit.data.articlestance import load_pairs
+from stancekit.evaluation.holders import evaluate_holders, name_matches, predict_holders_with_words
+from stancekit.text.attribution import AttributionFinder, MentionRef
+from stancekit.text.segmentation import Span
+
+SPLITS = ("train", "dev")
+
+
+def attributed(pairs: list[dict], finder: AttributionFinder) -> list[tuple[tuple[str, str], str, list]]:
+    """(holder, holder_kind), the source's words, and the sentence's attributions, per pair."""
+    by_sentence: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(pairs):
+        by_sentence[p["sid"]].append(i)
+    holders = predict_holders_with_words(pairs, finder)
+    out: list = [None] * len(pairs)
+    for idx in by_sentence.values():
+        text = pairs[idx[0]]["text"]
+        refs = [MentionRef(pairs[i]["start"], pairs[i]["end"], pairs[i]["mention"], "unknown") for i in idx]
+        attrs = finder.find(text, [Span(0, len(text), text)], [refs])[0]
+        for i in idx:
+            out[i] = (*holders[i], attrs)
+    return out
+
+
+def _show(text: str, a) -> str:
+    src = text[a.source_start : a.source_end] if a.source_start >= 0 else "-"
+    cue = text[a.cue_start : a.cue_end] if a.cue_start >= 0 else "-"
+    return f"{a.kind}: source={a.source!r} (span {src!r}) cue={cue!r} content={text[a.content_start : a.content_end]!r}"
+
+
+def errors(pairs: list[dict], finder: AttributionFinder) -> list[dict]:
+    actors = [p for p in pairs if p.get("actor")]
+    out = []
+    for p, ((holder, kind), words, attrs) in zip(actors, attributed(actors, finder), strict=True):
+        if p.get("stance") not in ("negative", "positive") or not p.get("holder"):
+            continue
+        if kind != p["holder"]:
+            err = f"kind:{p['holder']}->{kind}"
+        elif kind == "source" and not name_matches(holder, words, p.get("source") or ""):
+            err = "source-name"
+        else:
+            continue
+        out.append(
+            {
+                "error": err,
+                "sid": p["sid"],
+                "text": p["text"],
+                "mention": p["mention"],
+                "stance": p["stance"],
+                "gold": p["source"] if p["holder"] == "source" else "author",
+                "predicted": holder,
+                "attributions": [_show(p["text"], a) for a in attrs],
+            }
+        )
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--splits", nargs="+", default=list(SPLITS), choices=SPLITS, help="articlestance splits")
+    ap.add_argument("--errors", action="store_true", help="list each wrong pair")
+    ap.add_argument("--kind", default=None, help="only errors whose kind starts with this ('kind:author', 'source')")
+    ap.add_argument("--json", action="store_true", help="errors as JSON lines")
+    args = ap.parse_args()
+    finder = AttributionFinder()
+    for split in args.splits:
+        pairs = load_pairs(split)
+        r = evaluate_holders(pairs, finder)
+        b = r["baseline_always_author"]
+        print(
+            f"articlestance-{split}: {r['pairs']} polar pairs ({r['sentences']} sentences) | holder kind "
+            f"{r['holder_kind_accuracy']:.3f} (always author {b['holder_kind_accuracy']:.3f}) | source name "
+            f"{r['source_name_accuracy']:.3f} (n={r['source_pairs']})"
+        )
+        if not args.errors:
+            continue
+        errs = errors(pairs, finder)
+        counts: dict[str, int] = defaultdict(int)
+        for e in errs:
+            counts[e["error"]] += 1
+        print("  errors:", dict(sorted(counts.items())))
+        for e in errs:
+            if args.kind and not e["error"].startswith(args.kind):
+                continue
+            if args.json:
+                print(json.dumps(e, ensure_ascii=False))
+                continue
+            print(
+                f"\n[{e['error']}] {e['sid']} {e['stance']} toward {e['mention']!r}: gold {e['gold']!r}, "
+                f"predicted {e['predicted']!r}\n  {e['text']}"
+            )
+            for a in e["attributions"]:
+                print("   ", a)
+
+
+if __name__ == "__main__":
+    main()
