@@ -1,6 +1,6 @@
 """Rewrite model folders of the older layout (one config.json, the encoder's config nested) in the current one.
 
-    python scripts/convert_model_folder.py models/news-small models/news-base
+    PYTHONPATH=. python scripts/convert_model_folder.py models/news-small models/news-base
 
 stancekit_config.json takes stancekit's fields; a full-weight folder's config.json becomes the encoder's
 config as transformers writes it; a LoRA folder keeps no config.json (its base encoder brings its own).
