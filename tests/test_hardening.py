@@ -325,7 +325,7 @@ BAD_ENCODER_CONFIGS = [
     ({"model_type": None}, "model_type"),
     ({"model_type": 3}, "model_type"),
     ({"auto_map": {"AutoModel": "x.Y"}}, "auto_map"),
-    ({"max_position_embeddings": 4}, "max_length"),
+    ({"max_position_embeddings": 4}, "max_position_embeddings"),
 ]
 
 
@@ -339,7 +339,7 @@ def test_the_encoder_config_json_is_validated_naming_the_file(tmp_path, tiny_mod
     with pytest.raises(ConfigError) as info:
         read_config(folder)
     message = str(info.value)
-    assert f"'{field}'" in message and "config.json" in message and "stancekit_config.json" not in message
+    assert f"'{field}'" in message and "/config.json" in message
 
 
 def test_config_json_that_is_not_an_object(tmp_path):

@@ -152,10 +152,11 @@ class ModelConfig:
         if self.lora is not None and not isinstance(self.lora, dict):
             raise bad("lora", "a mapping or null", self.lora)
 
-    def validate_encoder(self, where: Path | str, prefix: str = "") -> None:
+    def validate_encoder(self, where: Path | str, prefix: str = "", own: Path | str | None = None) -> None:
         """The encoder's config (``where``: config.json; ``prefix``: its key in the older layout), for full weights.
 
         Raises ConfigError naming the file and the field; code references (``auto_map``) are refused in any folder.
+        ``own`` is the file holding ``max_length`` (stancekit_config.json; ``where`` in the older layout).
         """
         enc = self.encoder_config
         if enc is not None and not isinstance(enc, dict):
@@ -175,8 +176,8 @@ class ModelConfig:
         positions = enc.get("max_position_embeddings")
         if _is_int(positions) and self.max_length > positions:
             raise ConfigError(
-                f"{where}: field 'max_length' ({self.max_length}) exceeds the encoder's "
-                f"max_position_embeddings ({positions}, field '{prefix}max_position_embeddings')"
+                f"{own or where}: field 'max_length' ({self.max_length}) exceeds the encoder's "
+                f"max_position_embeddings ({positions}, field '{prefix}max_position_embeddings' of {where})"
             )
 
 
@@ -351,7 +352,7 @@ def write_config(cfg: ModelConfig, folder: Path) -> None:
     """
     folder = Path(folder)
     cfg.validate(folder / CONFIG_FILE)
-    cfg.validate_encoder(folder / ENCODER_CONFIG_FILE)
+    cfg.validate_encoder(folder / ENCODER_CONFIG_FILE, own=folder / CONFIG_FILE)
     hf = folder / ENCODER_CONFIG_FILE
     if cfg.weights == "full":
         hf.write_text(_dumps(cfg.encoder_config), "utf-8")
@@ -396,7 +397,7 @@ def read_config(folder: Path) -> ModelConfig:
     if cfg.weights == "full" and data is None:
         raise ConfigError(f"{hf}: no encoder config; a full-weight model folder holds its encoder's config there")
     cfg.encoder_config = data
-    cfg.validate_encoder(hf, prefix)  # code references are refused in any folder
+    cfg.validate_encoder(hf, prefix, own)  # code references are refused in any folder
     if cfg.weights == "lora":
         cfg.encoder_config = None  # the base encoder brings its own config
     return cfg
