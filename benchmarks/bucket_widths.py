@@ -60,7 +60,6 @@ def main() -> None:
     import stancekit
     from stancekit.data.sources import load_rows
     from stancekit.evaluation.speed import articles_from_sentences
-    from stancekit.modeling.inference import Predictor
     from stancekit.modeling.inputs import length_batches
 
     if args.threads:
@@ -68,11 +67,7 @@ def main() -> None:
 
         torch.set_num_threads(args.threads)
     an = stancekit.load(args.model, batch_size=args.batch_size, precision=args.precision)
-    base = an.predictor
-    predictors = {
-        name: Predictor(base.network, base.encoder.tokenizer, an.config, args.batch_size, an.precision, SCHEMES[name])
-        for name in args.schemes
-    }
+    predictors = {name: an.new_predictor(batch_size=args.batch_size, buckets=SCHEMES[name]) for name in args.schemes}
     print(f"model {an.name}, precision {an.precision}, batch size {args.batch_size}")
 
     seen, sents = set(), []
@@ -83,6 +78,7 @@ def main() -> None:
     articles = articles_from_sentences(sents[: args.sentences], args.per_article, min_sentences=args.sentences)
     inputs = article_inputs(an, articles)
     n_sent = sum(len(t) for t, _ in inputs)
+    base = an.new_predictor()  # tokenizes as analyze() does
     per_doc = [[len(it) for it in base.encode(t, s)] for t, s in inputs]
     lengths = [n for doc in per_doc for n in doc]
     q = np.percentile(lengths, [10, 50, 90, 99])
@@ -135,7 +131,6 @@ def _width(predictor, n: int) -> int:
 def _dev(an, predictors) -> None:
     import numpy as np
 
-    from stancekit.data.examples import detect_mentions
     from stancekit.data.sources import load_rows
     from stancekit.evaluation.metrics import macro_f1
 
@@ -152,7 +147,7 @@ def _dev(an, predictors) -> None:
                 return [labels_of[int(np.argmax(s[0]))] for s in st]
         else:
             texts = [r["text"] for r in rows]
-            spans = detect_mentions(texts, an.segmenter, an.finder) if an.config.marking == "all" else [[]] * len(rows)
+            spans = an.find_mentions(texts) if an.config.marking == "all" else [[]] * len(rows)
             ed = an.config.editorial_labels.index("editorial")
 
             def pick(pr, texts=texts, spans=spans, ed=ed):

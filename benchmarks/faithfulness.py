@@ -23,9 +23,8 @@ from pathlib import Path
 import numpy as np
 
 import stancekit
-from stancekit.data.examples import detect_mentions
 from stancekit.data.sources import load_rows, task_of
-from stancekit.explain.attribution import delete_words, sentence_explanations
+from stancekit.explain.attribution import delete_words
 
 BATCH = 16
 
@@ -42,7 +41,7 @@ def run_set(an, name: str, method: str, ks: list[int], limit: int, draws: int, s
     if task_of(name) == "stance":
         spans = [[(r["start"], r["end"])] for r in rows]
     elif an.config.marking == "all":
-        spans = detect_mentions(texts, an.segmenter, an.finder)
+        spans = an.find_mentions(texts)
     else:
         spans = [[] for _ in texts]
     stance = task_of(name) == "stance"
@@ -50,8 +49,7 @@ def run_set(an, name: str, method: str, ks: list[int], limit: int, draws: int, s
     explanations = []
     for lo in range(0, len(texts), BATCH):
         explanations.extend(
-            sentence_explanations(
-                an,
+            an.explain_sentences(
                 texts[lo : lo + BATCH],
                 spans[lo : lo + BATCH],
                 method=method,
@@ -82,7 +80,7 @@ def run_set(an, name: str, method: str, ks: list[int], limit: int, draws: int, s
                 variants_t.append(t)
                 variants_s.append(s2)
                 keys.append((i, k, "random"))
-    st_p, ed_p = an.predictor.probabilities(variants_t, variants_s)
+    st_p, ed_p = an.probabilities(variants_t, variants_s)
     orig, drops = {}, {}
     for v, (i, k, kind) in enumerate(keys):
         ex = explanations[i]

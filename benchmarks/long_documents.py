@@ -92,10 +92,9 @@ def run_one(mb: float, model: str | None, parts: bool) -> dict:
     rss_loaded = peak_rss_mb()
     started = time.perf_counter()
     if parts:
-        seg = an.segmenter.segment(text)
+        seg = an.segment([text])[0]
         segmented = time.perf_counter()
-        spans = [(s.start, s.end) for s in seg.sentences]
-        _, mentions = an.finder.find(text, seg.entities, sentences=spans)
+        _, mentions = an.find_actors(text, seg)
         done = time.perf_counter()
         n_sentences, n_mentions = len(seg.sentences), len(mentions)
         extra = {"segment_s": round(segmented - started, 3), "actors_s": round(done - segmented, 3)}

@@ -14,13 +14,13 @@ Usage: ``python benchmarks/lora_soup.py merged|factors OUT FOLDER FOLDER [...]``
 
 from __future__ import annotations
 
-import json
 import shutil
 import sys
 from pathlib import Path
 
 from safetensors.torch import load_file, save_file
 
+from stancekit.modeling.checkpoint import read_config, write_config
 from stancekit.training.selection import average_states, merge_lora_states
 
 
@@ -31,12 +31,12 @@ def lora_soup(mode: str, out: Path, folders: list[Path]) -> None:
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(folders[0], out)
     save_file(averaged, str(out / "model.safetensors"), metadata={"format": "pt"})
-    cfg = json.loads((out / "config.json").read_text())
+    cfg = read_config(out)
     if mode == "merged":
-        cfg["lora"]["r"] *= k
-        cfg["lora"]["alpha"] *= k
-    cfg["name"] = out.name
-    (out / "config.json").write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
+        cfg.lora["r"] *= k
+        cfg.lora["alpha"] *= k
+    cfg.name = out.name
+    write_config(cfg, out)
     print(out, mode, k, "folders,", (out / "model.safetensors").stat().st_size, "bytes")
 
 

@@ -56,9 +56,9 @@ def main() -> None:
                     texts = [s.text for s in doc.sentences]
                     spans = [[(a.start - s.start, a.end - s.start) for a in s.stances] for s in doc.sentences]
                 elif key == "spacy":
-                    an.segmenter.segment(text)
+                    an.segment([text])
                 elif texts:
-                    an.predictor.probabilities(texts, spans)
+                    an.probabilities(texts, spans)
                 spent[(key, "wall")] += time.perf_counter() - t
                 spent[(key, "cpu")] += time.process_time() - c
             n_sent += len(texts)

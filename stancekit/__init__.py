@@ -37,7 +37,8 @@ def load(model: str | None = None, **kwargs: Any) -> Analyzer:
     """Load an :class:`Analyzer` for a model name (``news-small``, ``news-base``) or folder.
 
     Keyword arguments go to :class:`Analyzer` (``batch_size``, ``spacy_model``, ``aliases``,
-    ``quantize``, ``precision``, ``segment_ahead``).
+    ``quantize``, ``precision``, ``segment_ahead``, ``attribution``, ``coreference``, and ``name``,
+    the model's name in results).
     """
     from stancekit.analyzer import Analyzer
 

@@ -7,6 +7,7 @@ pipeline, tokenizer and network load once per Analyzer; nothing is re-loaded per
 
 from __future__ import annotations
 
+import copy
 import numbers
 import os
 import warnings
@@ -51,6 +52,7 @@ class Analyzer:
         config,
         *,
         model_path: Path | None = None,
+        name: str | None = None,
         batch_size: int = 32,
         spacy_model: str | None = None,
         aliases=None,
@@ -59,45 +61,99 @@ class Analyzer:
         precision: str = "auto",
         quantized: bool = False,
         attribution: bool = True,
+        coreference: bool = True,
     ) -> None:
         from stancekit.modeling.inference import Predictor
         from stancekit.modeling.precision import resolve_precision
         from stancekit.text.actors import ActorFinder
-        from stancekit.text.aliases import AliasTable
         from stancekit.text.attribution import AttributionFinder
         from stancekit.text.prefetch import SegmentAhead
         from stancekit.text.segmentation import DEFAULT_SPACY_MODEL, Segmenter
 
         if not isinstance(batch_size, int) or batch_size < 1:
             raise InputError(f"batch_size must be a positive integer, got {batch_size!r}")
-        self.config = config
-        self.model_path = model_path
-        self.name = config.name or (model_path.name if model_path else "")
-        self.quantized = quantized  # int8 linear layers (from_pretrained(quantize=True))
+        if name is not None and not isinstance(name, str):
+            raise InputError(f"name must be a string, got {type(name).__name__}")
+        self._config = config
+        self._model_path = model_path
+        self._name = name if name is not None else config.name or (model_path.name if model_path else "")
+        self._quantized = quantized  # int8 linear layers (from_pretrained(quantize=True))
         device = next(network.parameters()).device
-        #: what the encoder computes in here: "float32" or "bfloat16" (``precision="auto"`` picks)
-        self.precision = resolve_precision(precision, device, quantized)
-        self.predictor = Predictor(network, tokenizer, config, batch_size=batch_size, precision=self.precision)
-        table = AliasTable.default()
-        if isinstance(aliases, str | os.PathLike):
-            table = AliasTable.from_file(aliases)
-        elif isinstance(aliases, Mapping):
-            table = table.extended(aliases)
-        elif aliases is not None:
-            raise InputError("aliases must be a mapping {name: {kind, aliases}} or a path to a JSON file")
-        self.segmenter = Segmenter(nlp, spacy_model=spacy_model or DEFAULT_SPACY_MODEL)
-        self.finder = ActorFinder(table)
+        self._precision = resolve_precision(precision, device, quantized)
+        self._predictor = Predictor(network, tokenizer, config, batch_size=batch_size, precision=self._precision)
+        table, self._aliases_sha256 = _alias_table(aliases)
+        self._segmenter = Segmenter(nlp, spacy_model=spacy_model or DEFAULT_SPACY_MODEL)
+        self._finder = ActorFinder(table, coreference=coreference)
         # quotes and reported speech give each stance its holder (author or source); False skips the parser
         self._attribution = AttributionFinder(spacy_model=spacy_model) if attribution else None
         # spaCy segments the next block of a large batch while the encoder scores this one
-        self._ahead = SegmentAhead(self.segmenter, segment_ahead)
+        self._ahead = SegmentAhead(self._segmenter, segment_ahead)
+        self._identity: dict | None = None  # computed on first use (it hashes the weights file)
+
+    # ----------------------------------------------------------------- what it is
+    @property
+    def name(self) -> str:
+        """The model's name in results (``Document.model``): ``load(..., name=...)``, else the folder's."""
+        return self._name
+
+    @property
+    def config(self):
+        """A copy of the model folder's :class:`~stancekit.modeling.checkpoint.ModelConfig` (labels, marking, ...)."""
+        return copy.deepcopy(self._config)
+
+    @property
+    def model_path(self) -> Path | None:
+        """The model folder this Analyzer was loaded from (None when built from objects in memory)."""
+        return self._model_path
+
+    @property
+    def precision(self) -> str:
+        """What the encoder computes in here: ``"float32"`` or ``"bfloat16"`` (``precision="auto"`` picks)."""
+        return self._precision
+
+    @property
+    def quantized(self) -> bool:
+        """Whether the linear layers run in dynamic int8 (``load(..., quantize=True)``)."""
+        return self._quantized
+
+    @property
+    def known_names(self) -> frozenset[str]:
+        """Every name and alias of the alias table (a country or party named so is never a person's surname)."""
+        return frozenset(self._finder.aliases.surfaces)
+
+    def identity(self) -> dict:
+        """What produces this Analyzer's results, as JSON-able data (see :mod:`stancekit.identity`).
+
+        Two Analyzers with equal identities give the same results for the same input and call options
+        (``actors``, ``use_ner``); ``score()`` refuses to resume a job under another identity. The batch
+        size is left out: it moves scores only within ``BATCHING_TOLERANCE``.
+        """
+        if self._identity is None:
+            from stancekit.identity import analyzer_identity
+
+            self._identity = analyzer_identity(
+                name=self._name,
+                model_path=self._model_path,
+                config=self._config,
+                network=self._predictor.network,
+                precision=self._precision,
+                quantized=self._quantized,
+                segmenter=self._segmenter,
+                options={
+                    "attribution": self._attribution is not None,
+                    "coreference": self._finder.coreference,
+                    "aliases_sha256": self._aliases_sha256,
+                },
+            )
+        return copy.deepcopy(self._identity)
 
     @classmethod
     def from_pretrained(cls, model: str | os.PathLike | None = None, *, quantize: bool = False, **kwargs) -> Analyzer:
         """Load a model folder by name (``news-small``, ``news-base``) or path.
 
         ``quantize=True`` runs the linear layers in dynamic int8; ``precision`` (``"auto"``,
-        ``"float32"``, ``"bfloat16"``) chooses the encoder's float format, see :class:`Analyzer`.
+        ``"float32"``, ``"bfloat16"``) chooses the encoder's float format, see :class:`Analyzer`;
+        ``name`` replaces the folder's model name in results.
         """
         from stancekit.modeling.checkpoint import find_model, load_model
 
@@ -143,7 +199,7 @@ class Analyzer:
             if not isinstance(t, str):
                 raise InputError(f"text #{i} must be a str, got {type(t).__name__}")
         texts = [_clean(t, f"text #{i}") for i, t in enumerate(texts)]
-        specs = parse_actor_specs(actors, self.finder.aliases)
+        specs = parse_actor_specs(actors, self._finder.aliases)
         docs: list[Document] = []
         for block, segs in self._ahead.blocks(texts):
             docs.extend(self._analyze_block(block, segs, specs, use_ner))
@@ -157,7 +213,7 @@ class Analyzer:
         flat_texts: list[str] = []
         flat_spans: list[list[tuple[int, int]]] = []
         for text, seg in zip(texts, segmentations, strict=True):
-            found, mentions = self.finder.find(text, seg.entities, specs, use_ner=use_ner, sentences=seg.sentences)
+            found, mentions = self._finder.find(text, seg.entities, specs, use_ner=use_ner, sentences=seg.sentences)
             per_sentence = _assign(seg.sentences, mentions)
             first = len(flat_texts)
             for sent, ms in zip(seg.sentences, per_sentence, strict=True):
@@ -166,10 +222,10 @@ class Analyzer:
                     [(max(m.start, sent.start) - sent.start, min(m.end, sent.end) - sent.start) for m in ms]
                 )
             plans.append((text, seg.sentences, found, per_sentence, first))
-        stance_p, editorial_p = self.predictor.probabilities(flat_texts, flat_spans) if flat_texts else ([], None)
+        stance_p, editorial_p = self._predictor.probabilities(flat_texts, flat_spans) if flat_texts else ([], None)
         docs = []
-        labels = self.config.stance_labels
-        ed_index = self.config.editorial_labels.index("editorial")
+        labels = self._config.stance_labels
+        ed_index = self._config.editorial_labels.index("editorial")
         for text, sentences, found, per_sentence, first in plans:
             out_sentences = []
             all_stances = []
@@ -203,7 +259,7 @@ class Analyzer:
                 )
                 all_stances.extend(stances)
             summary = summarize_actors([(a.name, a.kind, a.surfaces) for a in found], all_stances)
-            docs.append(Document(text, out_sentences, summary, self.name))
+            docs.append(Document(text, out_sentences, summary, self._name))
         return docs
 
     def _attributions(self, text, sentences, per_sentence, found) -> tuple[list[list], list[list]]:
@@ -235,6 +291,32 @@ class Analyzer:
         doc = self.analyze(text, actors, use_ner=use_ner)
         return explain_documents(self, [doc], method=method, n_steps=n_steps)[0]
 
+    def explain_sentences(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        *,
+        method: str = "integrated-gradients",
+        n_steps: int = 32,
+        targets: str = "both",
+    ) -> list:
+        """Word weights for sentences with the given mention spans marked (offsets into each sentence).
+
+        One :class:`~stancekit.explain.attribution.SentenceExplanation` per sentence; ``targets``
+        (``"both"``, ``"editorial"``, ``"stances"``) skips the other kind's work (integrated gradients).
+        """
+        from stancekit.explain.attribution import sentence_explanations
+
+        return sentence_explanations(
+            self._predictor,
+            texts,
+            spans,
+            method=method,
+            n_steps=n_steps,
+            targets=targets,
+            quantized=self._quantized,
+        )
+
     def analyze_segmented(
         self,
         texts: Sequence[str],
@@ -250,7 +332,7 @@ class Analyzer:
         segmentations = list(segmentations)
         if len(texts) != len(segmentations):
             raise InputError(f"{len(texts)} texts but {len(segmentations)} segmentations")
-        docs = self._analyze_block(texts, segmentations, parse_actor_specs(actors, self.finder.aliases), use_ner)
+        docs = self._analyze_block(texts, segmentations, parse_actor_specs(actors, self._finder.aliases), use_ner)
         _check_languages(docs)  # as analyze_many does
         return docs
 
@@ -279,8 +361,8 @@ class Analyzer:
             spans.append([(start, end)])
         if not texts:
             return []
-        stance_p, _ = self.predictor.probabilities(texts, spans)
-        labels = self.config.stance_labels
+        stance_p, _ = self._predictor.probabilities(texts, spans)
+        labels = self._config.stance_labels
         return [
             {
                 "label": labels[int(np.argmax(p[0]))],
@@ -307,15 +389,83 @@ class Analyzer:
         sentences = [_clean(s, f"sentence {i}") for i, s in enumerate(sentences)]
         if not sentences:
             return []
-        if self.config.marking == "all":
-            from stancekit.data.examples import detect_mentions
-
-            spans = detect_mentions(sentences, self.segmenter, self.finder)
-        else:
-            spans = [[] for _ in sentences]
-        _, editorial_p = self.predictor.probabilities(sentences, spans)
-        idx = self.config.editorial_labels.index("editorial")
+        spans = self.find_mentions(sentences) if self._config.marking == "all" else [[] for _ in sentences]
+        _, editorial_p = self._predictor.probabilities(sentences, spans)
+        idx = self._config.editorial_labels.index("editorial")
         return [{"label": "editorial" if p[idx] >= 0.5 else "reporting", "score": float(p[idx])} for p in editorial_p]
+
+    # ----------------------------------------------------------------- the stages, one at a time
+    # analyze() is segment -> find_actors -> probabilities -> results; these run one stage (harness, benchmarks)
+    def segment(self, texts: Iterable[str]) -> list:
+        """Sentences and entity mentions of each text (``SegmentedText``), split as :meth:`analyze` splits them."""
+        if isinstance(texts, str):
+            raise InputError("segment takes a list of texts, not a single string")
+        return list(self._segmenter.segment_many(list(texts)))
+
+    def find_actors(
+        self,
+        text: str,
+        segmentation,
+        actors: Sequence[str | Mapping] | None = None,
+        *,
+        use_ner: bool = True,
+        within_sentences: bool = True,
+    ) -> tuple[list, list]:
+        """The actors of one segmented text and their mentions (``ResolvedActor``s; ``Mention``s by start).
+
+        As :meth:`analyze` finds them: mentions kept inside sentences, pronouns and descriptions of named
+        actors resolved. ``within_sentences=False`` looks at the text alone, as training's marking does.
+        """
+        from stancekit.text.actors import parse_actor_specs
+
+        specs = parse_actor_specs(actors, self._finder.aliases)
+        sentences = segmentation.sentences if within_sentences else None
+        return self._finder.find(text, segmentation.entities, specs, use_ner=use_ner, sentences=sentences)
+
+    def find_mentions(self, texts: Sequence[str]) -> list[list[tuple[int, int]]]:
+        """The actor mention spans the model marks in each text on its own (as training and predict_editorial do)."""
+        texts = list(texts)
+        out = []
+        for text, seg in zip(texts, self._segmenter.segment_many(texts), strict=True):
+            _, mentions = self._finder.find(text, seg.entities)
+            out.append([(m.start, m.end) for m in mentions])
+        return out
+
+    def logits(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]):
+        """Raw model outputs for sentences with the given mentions marked, before calibration.
+
+        Returns (per sentence an ``(n_mentions, 3)`` stance array, an ``(n_sentences, 2)`` editorial array);
+        columns follow ``config.stance_labels`` and ``config.editorial_labels``.
+        """
+        return self._predictor.logits(texts, spans)
+
+    def probabilities(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]):
+        """:meth:`logits` with the model's calibration applied: what :meth:`analyze` labels from."""
+        return self._predictor.probabilities(texts, spans)
+
+    def new_predictor(
+        self, *, batch_size: int | None = None, buckets: Sequence[int] | None = None, marking: str | None = None
+    ):
+        """A new :class:`~stancekit.modeling.inference.Predictor` over this model, in this precision, batched otherwise.
+
+        How benchmarks compare batching schemes (``buckets``, ``batch_size``) and the per-pair baseline
+        (``marking="target"``) with this Analyzer's; the network is shared, not copied.
+        """
+        from dataclasses import replace
+
+        from stancekit.modeling.inference import Predictor
+        from stancekit.modeling.inputs import WIDTH_BUCKETS
+
+        base = self._predictor
+        config = replace(self._config, marking=marking) if marking is not None else self._config
+        return Predictor(
+            base.network,
+            base.encoder.tokenizer,
+            config,
+            batch_size=batch_size if batch_size is not None else base.batch_size,
+            precision=self._precision,
+            buckets=buckets if buckets is not None else WIDTH_BUCKETS,
+        )
 
     def score(self, inputs, output=None, **kwargs):
         """Score a corpus to Parquet/JSONL (see :func:`stancekit.scoring.job.score`)."""
@@ -329,9 +479,30 @@ class Analyzer:
 
     def __repr__(self) -> str:
         return (
-            f"Analyzer(model={self.name!r}, marking={self.config.marking!r}, precision={self.precision!r}, "
-            f"quantized={self.quantized}, path={str(self.model_path)!r})"
+            f"Analyzer(model={self._name!r}, marking={self._config.marking!r}, precision={self._precision!r}, "
+            f"quantized={self._quantized}, path={str(self._model_path)!r})"
         )
+
+
+def _alias_table(aliases):
+    """The alias table for ``aliases`` (None, a mapping added to the default table, or a JSON file) and its hash."""
+    import hashlib
+    import json
+    from importlib import resources
+
+    from stancekit.text.aliases import AliasTable
+
+    digest = hashlib.sha256(resources.files("stancekit.text").joinpath("aliases.json").read_bytes())
+    table = AliasTable.default()
+    if isinstance(aliases, str | os.PathLike):
+        table = AliasTable.from_file(aliases)
+        digest = hashlib.sha256(b"file\0" + Path(aliases).read_bytes())
+    elif isinstance(aliases, Mapping):
+        table = table.extended(aliases)
+        digest.update(json.dumps(aliases, sort_keys=True, default=str).encode("utf-8"))
+    elif aliases is not None:
+        raise InputError("aliases must be a mapping {name: {kind, aliases}} or a path to a JSON file")
+    return table, digest.hexdigest()
 
 
 def _check_languages(docs: list[Document]) -> None:

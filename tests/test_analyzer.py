@@ -122,8 +122,8 @@ def test_bfloat16_agrees_with_float32_and_keeps_float32_logits(tiny_model_path):
     import stancekit
 
     texts, spans = ["Critics accused Senator Smith of lying to voters.", "Brown is a hero."], [[(24, 29)], [(0, 5)]]
-    f32 = stancekit.load(str(tiny_model_path), precision="float32").predictor.logits(texts, spans)
-    bf16 = stancekit.load(str(tiny_model_path), precision="bfloat16").predictor.logits(texts, spans)
+    f32 = stancekit.load(str(tiny_model_path), precision="float32").logits(texts, spans)
+    bf16 = stancekit.load(str(tiny_model_path), precision="bfloat16").logits(texts, spans)
     assert bf16[1].dtype == np.float32 and bf16[0][0].dtype == np.float32
     assert np.allclose(f32[1], bf16[1], atol=0.1) and np.allclose(f32[0][0], bf16[0][0], atol=0.1)
     assert not np.array_equal(f32[1], bf16[1])  # it did run in another precision

@@ -43,9 +43,9 @@ def test_bad_config_value(tmp_path, tiny_model_path):
 
     folder = tmp_path / "badcfg"
     shutil.copytree(tiny_model_path, folder)
-    cfg = json.loads((folder / "config.json").read_text())
+    cfg = json.loads((folder / "stancekit_config.json").read_text())
     cfg["marking"] = "sometimes"
-    (folder / "config.json").write_text(json.dumps(cfg))
+    (folder / "stancekit_config.json").write_text(json.dumps(cfg))
     with pytest.raises(ConfigError, match="marking"):
         stancekit.load(str(folder))
 

@@ -90,10 +90,12 @@ def test_document_actors_count_each_mention_once(tiny_analyzer):
 
 
 # ----------------------------------------------------------------- 7. long mentions are scored
-def test_a_mention_longer_than_the_window_keeps_its_markers(tiny_analyzer):
+def test_a_mention_longer_than_the_window_keeps_its_markers(tiny_model_path):
+    from transformers import AutoTokenizer
+
     from stancekit.modeling.inputs import END_MARK, START_MARK, MarkerEncoder
 
-    enc = MarkerEncoder(tiny_analyzer.predictor.encoder.tokenizer, max_length=16)
+    enc = MarkerEncoder(AutoTokenizer.from_pretrained(str(tiny_model_path), local_files_only=True), max_length=16)
     text = "The " + " ".join(["committee"] * 40) + " spoke."
     span = (4, 4 + len(" ".join(["committee"] * 40)))
     items = enc.encode_many([text], [[span]])
@@ -243,8 +245,8 @@ def test_auto_map_folder_runs_nothing_and_prompts_nothing(tmp_path, tiny_model_p
 
 def test_encoder_config_auto_map_is_refused(tmp_path, tiny_model_path):
     folder = _copy_model(tiny_model_path, tmp_path / "m")
-    _edit_json(folder / "config.json", **{"encoder_config.auto_map": {"AutoModel": "modeling_x.X"}})
-    with pytest.raises(ConfigError, match="auto_map"):
+    _edit_json(folder / "config.json", auto_map={"AutoModel": "modeling_x.X"})
+    with pytest.raises(ConfigError, match=r"config\.json: field 'auto_map'"):
         read_config(folder)
 
 
@@ -299,8 +301,7 @@ BAD_CONFIGS = [
     ({"dtype": "int8"}, "dtype"),
     ({"marking": 1}, "marking"),
     ({"weights": None}, "weights"),
-    ({"encoder_config": ["bert"]}, "encoder_config"),
-    ({"encoder_config.model_type": None}, "encoder_config.model_type"),
+    ({"encoder_config": {"model_type": "bert"}}, "encoder_config"),  # the encoder's config is config.json
     ({"base_model": 5}, "base_model"),
     ({"name": ["x"]}, "name"),
     ({"lora": "yes"}, "lora"),
@@ -309,14 +310,36 @@ BAD_CONFIGS = [
 
 
 @pytest.mark.parametrize(("changes", "field"), BAD_CONFIGS)
-def test_config_json_fields_are_validated(tmp_path, tiny_model_path, changes, field):
+def test_stancekit_config_fields_are_validated(tmp_path, tiny_model_path, changes, field):
     folder = tmp_path / "m"
     folder.mkdir()
-    shutil.copy(tiny_model_path / "config.json", folder / "config.json")
+    for name in ("stancekit_config.json", "config.json"):
+        shutil.copy(tiny_model_path / name, folder / name)
+    _edit_json(folder / "stancekit_config.json", **changes)
+    with pytest.raises(ConfigError) as info:
+        read_config(folder)
+    assert f"'{field}'" in str(info.value) and "stancekit_config.json" in str(info.value)
+
+
+BAD_ENCODER_CONFIGS = [
+    ({"model_type": None}, "model_type"),
+    ({"model_type": 3}, "model_type"),
+    ({"auto_map": {"AutoModel": "x.Y"}}, "auto_map"),
+    ({"max_position_embeddings": 4}, "max_position_embeddings"),
+]
+
+
+@pytest.mark.parametrize(("changes", "field"), BAD_ENCODER_CONFIGS)
+def test_the_encoder_config_json_is_validated_naming_the_file(tmp_path, tiny_model_path, changes, field):
+    folder = tmp_path / "m"
+    folder.mkdir()
+    for name in ("stancekit_config.json", "config.json"):
+        shutil.copy(tiny_model_path / name, folder / name)
     _edit_json(folder / "config.json", **changes)
     with pytest.raises(ConfigError) as info:
         read_config(folder)
-    assert f"'{field}'" in str(info.value) and "config.json" in str(info.value)
+    message = str(info.value)
+    assert f"'{field}'" in message and "/config.json" in message
 
 
 def test_config_json_that_is_not_an_object(tmp_path):

@@ -89,10 +89,13 @@ def test_committed_configs_parse():
 
 
 def test_tiny_model_folder_is_self_describing(tiny_model_path):
-    cfg = json.loads((tiny_model_path / "config.json").read_text())
+    cfg = json.loads((tiny_model_path / "stancekit_config.json").read_text())
     assert cfg["format"] == "stancekit-model" and cfg["weights"] == "full"
     assert cfg["stance_labels"] == ["negative", "neutral", "positive"]
     assert cfg["editorial_labels"] == ["reporting", "editorial"]
+    assert "encoder_config" not in cfg  # the encoder's config is config.json, as transformers writes it
+    encoder = json.loads((tiny_model_path / "config.json").read_text())
+    assert encoder["model_type"] == "bert" and "format" not in encoder and "auto_map" not in encoder
     assert (tiny_model_path / "model.safetensors").stat().st_size > 1_000_000
     assert not list(tiny_model_path.glob("*.bin")) and not list(tiny_model_path.glob("*.pkl"))
     assert (tiny_model_path / "train.yaml").exists()
@@ -134,7 +137,7 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     for task in ("stance", "editorial"):
         c = metrics["calibration"][task]
         assert c["temperature"] > 0 and c["n"] == 48
-    cfg = json.loads((out / "config.json").read_text())
+    cfg = json.loads((out / "stancekit_config.json").read_text())
     assert cfg["marking"] == "target"
     assert cfg["temperatures"]["stance"] == pytest.approx(metrics["calibration"]["stance"]["temperature"])
     an = stancekit.load(str(out))
@@ -148,7 +151,7 @@ def test_train_on_shared_data_per_pair_form_with_calibration(shared_data, tmp_pa
     refit = recalibrate(out, data_dir=str(link), mode="temperature")
     assert TrainConfig.from_yaml(out / "train.yaml").data_dir == str(shared_data)
     assert all(refit["calibration"][task]["bias"] is None for task in ("stance", "editorial"))
-    assert json.loads((out / "config.json").read_text())["biases"] == {}
+    assert json.loads((out / "stancekit_config.json").read_text())["biases"] == {}
     assert TrainConfig.from_yaml(out / "train.yaml").calibration == "temperature"
     assert json.loads((out / "training_metrics.json").read_text())["config"]["calibration"] == "temperature"
 
@@ -263,7 +266,7 @@ def test_lora_model_saves_small_and_reloads_identically(tmp_path):
     assert cfg.weights == "lora" and not any("lora_" in n for n, _ in network.named_parameters())
     an = stancekit.load(str(out), precision="float32")  # the Predictor below computes in float32
     texts, spans = ["Critics accused Smith of lying."], [[(16, 21)]]
-    a = an.predictor.logits(texts, spans)
+    a = an.logits(texts, spans)
     b = Predictor(network, tok, cfg).logits(texts, spans)
     assert np.allclose(a[0][0], b[0][0], atol=1e-5) and np.allclose(a[1], b[1], atol=1e-5)
 

@@ -79,14 +79,25 @@ def editorial_examples(rows: Sequence[dict], marking: str, mentions: dict[str, l
     return out
 
 
-def build_examples(rows_by_task: dict[str, Sequence[dict]], marking: str, segmenter=None, finder=None) -> list[Example]:
-    """Examples for stance and editorial rows; detects mentions when marking is 'all'."""
+def build_examples(
+    rows_by_task: dict[str, Sequence[dict]], marking: str, segmenter=None, finder=None, *, find_mentions=None
+) -> list[Example]:
+    """Examples for stance and editorial rows; detects mentions when marking is 'all'.
+
+    Mentions come from ``segmenter`` + ``finder``, or from ``find_mentions`` (texts -> spans per text,
+    e.g. ``Analyzer.find_mentions``).
+    """
     mentions = None
     if marking == "all":
-        if segmenter is None or finder is None:
-            raise ValueError("marking='all' needs a segmenter and an actor finder")
+        if find_mentions is None:
+            if segmenter is None or finder is None:
+                raise ValueError("marking='all' needs a segmenter and an actor finder, or find_mentions")
+
+            def find_mentions(texts):
+                return detect_mentions(texts, segmenter, finder)
+
         texts = sorted({r["text"] for rows in rows_by_task.values() for r in rows})
-        mentions = dict(zip(texts, detect_mentions(texts, segmenter, finder), strict=True))
+        mentions = dict(zip(texts, find_mentions(texts), strict=True))
     return stance_examples(rows_by_task.get("stance", []), marking, mentions) + editorial_examples(
         rows_by_task.get("editorial", []), marking, mentions
     )

@@ -185,7 +185,15 @@ def evaluate_actor_finder(find: Finder, items: list[dict] | None = None) -> dict
 
 def evaluate_analyzer_actors(analyzer, items: list[dict] | None = None) -> dict:
     """Score the actor rows an :class:`~stancekit.analyzer.Analyzer` would produce (no model pass)."""
-    return evaluate_actor_finder(analyzer_finder(analyzer.segmenter, analyzer.finder), items)
+
+    def find(text: str, user_actors: list, use_ner: bool) -> list[PredictedMention]:
+        seg = analyzer.segment([text])[0]
+        actors, mentions = analyzer.find_actors(text, seg, user_actors or None, use_ner=use_ner)
+        return [
+            PredictedMention(actors[m.actor].name, actors[m.actor].kind, m.start, m.end, m.resolved) for m in mentions
+        ]
+
+    return evaluate_actor_finder(find, items)
 
 
 def _row(level: str, r: dict) -> str:

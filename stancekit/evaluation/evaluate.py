@@ -8,17 +8,26 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 
 from stancekit.data.examples import Example
 from stancekit.evaluation.metrics import classification_report, macro_f1
 from stancekit.modeling.calibration import reliability_bins, softmax
-from stancekit.modeling.inference import Predictor
 from stancekit.modeling.inputs import IGNORE
 
 
-def collect_logits(predictor: Predictor, examples: Sequence[Example]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+class LogitSource(Protocol):
+    """What evaluation needs of a model: a :class:`~stancekit.modeling.inference.Predictor` or an Analyzer."""
+
+    @property
+    def config(self): ...
+
+    def logits(self, texts: Sequence[str], spans: Sequence) -> tuple[list[np.ndarray], np.ndarray]: ...
+
+
+def collect_logits(predictor: LogitSource, examples: Sequence[Example]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{"stance": (logits, labels), "editorial": (logits, labels)} over the labelled parts."""
     stance, editorial = predictor.logits([e.text for e in examples], [e.spans for e in examples])
     st_logits, st_labels, ed_logits, ed_labels = [], [], [], []
@@ -42,7 +51,7 @@ def task_of_examples(examples: Sequence[Example]) -> str:
 
 
 def labelled_logits(
-    predictor: Predictor, sets: Mapping[str, Sequence[Example]], tasks: Mapping[str, str] | None = None
+    predictor: LogitSource, sets: Mapping[str, Sequence[Example]], tasks: Mapping[str, str] | None = None
 ) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
     """{set name: (task, raw logits, labels)} for the labelled part of each set.
 

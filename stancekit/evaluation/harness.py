@@ -134,13 +134,13 @@ def _stratified_head(rows: list[dict], n: int) -> list[dict]:
 
 def evaluate_model(analyzer, sets, n_boot: int) -> dict:
     """The trainer's evaluation (:mod:`stancekit.evaluation.evaluate`) with the harness's details."""
-    marking = analyzer.config.marking
+    config = analyzer.config
     examples = {
-        name: build_examples({task: rows}, marking, analyzer.segmenter, analyzer.finder)
+        name: build_examples({task: rows}, config.marking, find_mentions=analyzer.find_mentions)
         for name, (task, rows) in sets.items()
     }
-    collected = labelled_logits(analyzer.predictor, examples, {name: task for name, (task, _) in sets.items()})
-    return reports(collected, analyzer.config, n_boot=n_boot, details=True)
+    collected = labelled_logits(analyzer, examples, {name: task for name, (task, _) in sets.items()})
+    return reports(collected, config, n_boot=n_boot, details=True)
 
 
 def evaluate_baselines(sets, data_dir, n_boot: int, babe_labels: str = "bias") -> dict:
@@ -191,8 +191,8 @@ def speed_section(analyzer, args) -> dict:
                 "the speed run needs sentences: pass --data-dir, or --articles DIR with .txt files"
             ) from None
         sents = []
-        for f in files:
-            sents.extend(s.text for s in analyzer.segmenter.segment(f.read_text("utf-8")).sentences)
+        for seg in analyzer.segment([f.read_text("utf-8") for f in files]):
+            sents.extend(s.text for s in seg.sentences)
         source = f"{args.articles}/*.txt sentences, repeated"
     seen, unique = set(), []
     for s in sents:
@@ -277,11 +277,14 @@ def run(args) -> dict:
         ],
     }
     for model in args.models:
-        t = time.perf_counter()
         name, suffix, options = parse_model_spec(model)
+        if suffix:  # the variant's own name in the results: the folder's model name and the suffix
+            from stancekit.modeling.checkpoint import find_model, read_config
+
+            folder = find_model(name)
+            options["name"] = f"{read_config(folder).name or folder.name}-{suffix}"
+        t = time.perf_counter()
         an = stancekit.load(name, **options)
-        if suffix:
-            an.name += f"-{suffix}"
         load_s = time.perf_counter() - t
         entry = {
             "path": str(an.model_path),

@@ -82,22 +82,13 @@ def measure_per_article(analyzer, articles: Sequence[str]) -> dict:
 
 def measure_naive(analyzer, articles: Sequence[str]) -> dict:
     """Segmentation + NER as in analyze(), then batch size 1, one pass per pair and per sentence."""
-    from stancekit.modeling.checkpoint import ModelConfig
-    from stancekit.modeling.inference import Predictor
-
-    cfg = ModelConfig(**{**analyzer.config.__dict__, "marking": "target"})
-    naive = Predictor(
-        analyzer.predictor.network,
-        analyzer.predictor.encoder.tokenizer,
-        cfg,
-        batch_size=1,
-        precision=analyzer.precision,  # the same arithmetic as the analyzer it is compared with
-        buckets=range(8, cfg.max_length, 8),  # batch size 1: each input padded to its own length, as before
-    )
+    # the same network and arithmetic as the analyzer it is compared with, one input per pair, batch size 1:
+    # each input padded to its own length, as before
+    naive = analyzer.new_predictor(batch_size=1, buckets=range(8, analyzer.config.max_length, 8), marking="target")
     t = time.perf_counter()
     n_sent = n_pairs = 0
-    for text, seg in zip(articles, analyzer.segmenter.segment_many(articles), strict=True):
-        _, mentions = analyzer.finder.find(text, seg.entities)
+    for text, seg in zip(articles, analyzer.segment(articles), strict=True):
+        _, mentions = analyzer.find_actors(text, seg, within_sentences=False)
         for sent in seg.sentences:
             spans = [
                 (m.start - sent.start, m.end - sent.start)

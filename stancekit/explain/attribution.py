@@ -89,15 +89,20 @@ def delete_words(text: str, spans: Sequence[tuple[int, int]], remove: Sequence[t
 
 
 def sentence_explanations(
-    analyzer,
+    predictor,
     texts: Sequence[str],
     spans: Sequence[Sequence[tuple[int, int]]],
     *,
     method: str = "integrated-gradients",
     n_steps: int = 32,
     targets: str = "both",
+    quantized: bool = False,
 ) -> list[SentenceExplanation]:
     """Attributions for sentences with their mention spans (offsets into each sentence).
+
+    ``predictor`` is the :class:`~stancekit.modeling.inference.Predictor` to explain (``quantized``: its
+    network runs in int8, which integrated gradients cannot differentiate); ``Analyzer.explain_sentences``
+    calls this with its own.
 
     ``targets`` (``"both"``, ``"editorial"`` or ``"stances"``) skips the work for the other kind
     (integrated gradients only; its lists are left empty).
@@ -110,13 +115,12 @@ def sentence_explanations(
         raise InputError(f"n_steps must be an integer >= 2, got {n_steps!r}")
     if not texts:
         return []
-    predictor = analyzer.predictor
     stance_p, editorial_p = predictor.probabilities(texts, spans)
     ed_classes = [int(np.argmax(p)) for p in editorial_p]
     st_classes = [[int(np.argmax(r)) for r in p] for p in stance_p]
     if method == "occlusion":
         return _occlusion(predictor, texts, spans, ed_classes, st_classes, editorial_p, stance_p)
-    if getattr(analyzer, "quantized", False):
+    if quantized:
         raise InputError("integrated gradients need a float model: load it without quantize=True, or use occlusion")
     return _integrated_gradients(predictor, texts, spans, ed_classes, st_classes, n_steps, targets)
 
@@ -130,7 +134,7 @@ def explain_documents(analyzer, docs: Sequence[Document], **kwargs) -> list[Docu
             texts.append(sent.text)
             spans.append([(st.start - sent.start, st.end - sent.start) for st in sent.stances])
             where.append(sent)
-    for sent, ex in zip(where, sentence_explanations(analyzer, texts, spans, **kwargs), strict=True):
+    for sent, ex in zip(where, analyzer.explain_sentences(texts, spans, **kwargs), strict=True):
         shift = sent.start
         sent.editorial_attributions = [
             TokenWeight(w.token, w.start + shift, w.end + shift, w.weight) for w in ex.editorial

@@ -1,12 +1,17 @@
-"""Read and write a model folder: config.json + model.safetensors + tokenizer files.
+"""Read and write a model folder: stancekit_config.json + model.safetensors + tokenizer files.
 
 The one place where a model folder is read and written. Folders are self-describing and
 load without pickle, without ``trust_remote_code`` and without a network call:
 
-* ``weights: "full"`` folders hold every encoder weight (fp16) and the encoder's own
-  config, so they need nothing else;
-* ``weights: "lora"`` folders hold LoRA adapters and the heads; the frozen base encoder is
-  resolved offline from an installed package (see :mod:`stancekit.modeling.encoder`).
+* ``stancekit_config.json`` holds stancekit's own fields (base, labels, calibration, marking);
+* ``weights: "full"`` folders hold every encoder weight (fp16) and, in ``config.json``, the
+  encoder's config as transformers writes it, so they need nothing else;
+* ``weights: "lora"`` folders hold LoRA adapters and the heads and no ``config.json`` (like a PEFT
+  adapter folder): the frozen base encoder, config included, is resolved offline from an installed
+  package (see :mod:`stancekit.modeling.encoder`).
+
+Folders of the older layout (one ``config.json`` with ``format: stancekit-model`` and the encoder's
+config nested in ``encoder_config``) still load; :func:`write_config` writes the new layout.
 """
 
 from __future__ import annotations
@@ -26,13 +31,16 @@ from stancekit.modeling.network import StanceNetwork
 FORMAT = "stancekit-model"
 FORMAT_VERSION = 1
 DEFAULT_MODEL = "news-small"
-CONFIG_FILE = "config.json"
+#: stancekit's own fields (its own name, so it never collides with the encoder's config.json)
+CONFIG_FILE = "stancekit_config.json"
+#: the encoder's config as transformers writes it (full-weight folders); in the older layout, stancekit's config
+ENCODER_CONFIG_FILE = "config.json"
 WEIGHTS_FILE = "model.safetensors"
 
 
 @dataclass
 class ModelConfig:
-    """What config.json of a model folder says."""
+    """What stancekit_config.json of a model folder says, with the encoder's config.json in ``encoder_config``."""
 
     base_model: str
     max_length: int = 256
@@ -58,22 +66,34 @@ class ModelConfig:
         return softmax(logits, self.temperatures.get(task, 1.0), self.biases.get(task))
 
     @classmethod
-    def from_dict(cls, data: dict, path: Path) -> ModelConfig:
-        """A config from config.json's contents, every field checked (errors name the field)."""
-        where = Path(path) / CONFIG_FILE
+    def from_dict(cls, data: dict, path: Path, *, legacy: bool = False) -> ModelConfig:
+        """A config from stancekit_config.json's contents (``legacy``: an older config.json), every field checked.
+
+        Errors name the file and the field. stancekit_config.json never holds ``encoder_config``: the
+        encoder's config is the folder's config.json (see :func:`read_config`).
+        """
+        where = Path(path) / (ENCODER_CONFIG_FILE if legacy else CONFIG_FILE)
         if not isinstance(data, dict):
             raise ConfigError(f"{where}: must hold a JSON object, got {type(data).__name__}")
         if data.get("format") != FORMAT:
-            raise ModelNotFoundError(f"{path}: not a stancekit model folder (config.json has no format {FORMAT!r})")
-        known = {f for f in cls.__dataclass_fields__}
+            raise ModelNotFoundError(f"{path}: not a stancekit model folder ({where.name} has no format {FORMAT!r})")
+        known = {f for f in cls.__dataclass_fields__ if legacy or f != "encoder_config"}
         unknown = set(data) - known
         if unknown:
-            raise ConfigError(f"{where}: unknown keys in config.json: {sorted(unknown)}")
+            raise ConfigError(f"{where}: unknown keys in {where.name}: {sorted(unknown)}")
         if "base_model" not in data:
             raise ConfigError(f"{where}: field 'base_model' is missing")
         cfg = cls(**data)
         cfg.validate(where)
+        if legacy:
+            cfg.validate_encoder(where, "encoder_config.")
         return cfg
+
+    def to_dict(self) -> dict:
+        """stancekit_config.json's contents: every field but the encoder's config (that is config.json)."""
+        data = asdict(self)
+        del data["encoder_config"]
+        return data
 
     def validate(self, where: Path | str) -> None:
         """Types, ranges and label sets of every field; raises ConfigError naming the field."""
@@ -131,21 +151,34 @@ class ModelConfig:
                 raise bad(f"biases.{task}", f"a list of {n} finite numbers", b)
         if self.lora is not None and not isinstance(self.lora, dict):
             raise bad("lora", "a mapping or null", self.lora)
-        if self.encoder_config is not None and not isinstance(self.encoder_config, dict):
-            raise bad("encoder_config", "a mapping or null", self.encoder_config)
-        if self.weights == "full":
-            enc = self.encoder_config or {}
-            if not isinstance(enc.get("model_type"), str):
-                raise bad("encoder_config.model_type", "a string (the encoder's architecture)", enc.get("model_type"))
-            positions = enc.get("max_position_embeddings")
-            if _is_int(positions) and self.max_length > positions:
-                raise ConfigError(
-                    f"{where}: field 'max_length' ({self.max_length}) exceeds the encoder's "
-                    f"max_position_embeddings ({positions})"
-                )
+
+    def validate_encoder(self, where: Path | str, prefix: str = "", own: Path | str | None = None) -> None:
+        """The encoder's config (``where``: config.json; ``prefix``: its key in the older layout), for full weights.
+
+        Raises ConfigError naming the file and the field; code references (``auto_map``) are refused in any folder.
+        ``own`` is the file holding ``max_length`` (stancekit_config.json; ``where`` in the older layout).
+        """
+        enc = self.encoder_config
+        if enc is not None and not isinstance(enc, dict):
+            field_name = prefix.rstrip(".") or "config"
+            raise ConfigError(f"{where}: field {field_name!r} must be a mapping or null, got {enc!r}")
+        enc = enc or {}
         for key in _CODE_KEYS:
-            if key in (self.encoder_config or {}):
-                raise ConfigError(f"{where}: field 'encoder_config.{key}' names code to run; stancekit never runs it")
+            if key in enc:
+                raise ConfigError(f"{where}: field '{prefix}{key}' names code to run; stancekit never runs it")
+        if self.weights != "full":
+            return
+        if not isinstance(enc.get("model_type"), str):
+            raise ConfigError(
+                f"{where}: field '{prefix}model_type' must be a string (the encoder's architecture), "
+                f"got {enc.get('model_type')!r}"
+            )
+        positions = enc.get("max_position_embeddings")
+        if _is_int(positions) and self.max_length > positions:
+            raise ConfigError(
+                f"{own or where}: field 'max_length' ({self.max_length}) exceeds the encoder's "
+                f"max_position_embeddings ({positions}, field '{prefix}max_position_embeddings' of {where})"
+            )
 
 
 #: Bounds of config.json's max_length (tokens per encoder input, markers and specials included).
@@ -156,6 +189,7 @@ _CODE_KEYS = ("auto_map", "custom_pipelines")
 ALLOWED_FILES = frozenset(
     {
         CONFIG_FILE,
+        ENCODER_CONFIG_FILE,
         WEIGHTS_FILE,
         "tokenizer.json",
         "tokenizer_config.json",
@@ -229,7 +263,7 @@ def _looks_like_path(name: str) -> bool:
 
 
 def find_model(name_or_path: str | os.PathLike | None) -> Path:
-    """Resolve a model name (``news-small``) or folder to a folder holding config.json.
+    """Resolve a model name (``news-small``) or folder to a model folder (stancekit_config.json, or older config.json).
 
     The order: a path (anything with a separator, or starting with ``.`` or ``~``, or an
     ``os.PathLike``) names that folder only. The preset names ``news-small`` and ``news-base``
@@ -251,7 +285,7 @@ def find_model(name_or_path: str | os.PathLike | None) -> Path:
     else:
         candidates = [root / name for root in models_search_path()] + [Path(name)]
     for folder in candidates:
-        if (folder / CONFIG_FILE).is_file():
+        if (folder / CONFIG_FILE).is_file() or (folder / ENCODER_CONFIG_FILE).is_file():
             missing = [f for f in (WEIGHTS_FILE, "tokenizer.json") if not (folder / f).is_file()]
             if missing:
                 raise ModelNotFoundError(
@@ -273,7 +307,10 @@ def build_network(cfg: ModelConfig, encoder) -> StanceNetwork:
 
 
 def save_model(network: StanceNetwork, tokenizer, cfg: ModelConfig, folder: str | Path) -> Path:
-    """Write config.json, model.safetensors (fp16 unless cfg.dtype says otherwise), tokenizer."""
+    """Write stancekit_config.json, the encoder's config.json (full weights), model.safetensors, the tokenizer.
+
+    The weights are fp16 unless ``cfg.dtype`` says otherwise.
+    """
     from safetensors.torch import save_file
 
     from stancekit import __version__
@@ -284,6 +321,7 @@ def save_model(network: StanceNetwork, tokenizer, cfg: ModelConfig, folder: str 
     state = network.state_dict()
     if cfg.weights == "lora":
         state = {k: v for k, v in state.items() if not k.startswith("encoder.") or "lora_" in k}
+        cfg.encoder_config = None  # the base's own config comes with the base encoder
     else:
         cfg.encoder_config = _plain_encoder(network).config.to_dict()
         # where the base was read from on the training machine says nothing to a user: name the base
@@ -301,16 +339,68 @@ def _plain_encoder(network: StanceNetwork):
     return enc.get_base_model() if hasattr(enc, "get_base_model") else enc
 
 
+def _dumps(data) -> str:
+    """JSON as transformers' ``to_json_file(use_diff=False)`` writes a config: sorted keys, two-space indent."""
+    return json.dumps(data, indent=2, sort_keys=True) + "\n"
+
+
 def write_config(cfg: ModelConfig, folder: Path) -> None:
-    (Path(folder) / CONFIG_FILE).write_text(json.dumps(asdict(cfg), indent=2, sort_keys=True) + "\n", "utf-8")
+    """Write the folder's configs in the current layout (an older folder's config.json is replaced).
+
+    stancekit_config.json takes stancekit's fields; config.json the encoder's config (full weights)
+    or, for LoRA folders, nothing: an older layout's config.json is removed there.
+    """
+    folder = Path(folder)
+    cfg.validate(folder / CONFIG_FILE)
+    cfg.validate_encoder(folder / ENCODER_CONFIG_FILE, own=folder / CONFIG_FILE)
+    hf = folder / ENCODER_CONFIG_FILE
+    if cfg.weights == "full":
+        hf.write_text(_dumps(cfg.encoder_config), "utf-8")
+    elif hf.is_file() and _is_stancekit_config(_read_json(hf)):
+        hf.unlink()
+    (folder / CONFIG_FILE).write_text(_dumps(cfg.to_dict()), "utf-8")
+
+
+def _read_json(path: Path):
+    try:
+        return json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ConfigError(f"{path}: invalid JSON ({exc})") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def _is_stancekit_config(data) -> bool:
+    """An older folder's config.json: stancekit's own config, the encoder's nested in ``encoder_config``."""
+    return isinstance(data, dict) and data.get("format") == FORMAT
 
 
 def read_config(folder: Path) -> ModelConfig:
-    try:
-        data = json.loads((folder / CONFIG_FILE).read_text("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        raise ConfigError(f"{folder / CONFIG_FILE}: invalid JSON ({exc})") from exc
-    return ModelConfig.from_dict(data, folder)
+    """The folder's config: stancekit_config.json with the encoder's config.json, or an older folder's config.json.
+
+    Where both stancekit_config.json and a config.json of the older layout lie, stancekit_config.json
+    wins and the encoder's config is taken from the older file's ``encoder_config``.
+    """
+    folder = Path(folder)
+    own, hf = folder / CONFIG_FILE, folder / ENCODER_CONFIG_FILE
+    if not own.is_file():
+        if not hf.is_file():
+            raise ModelNotFoundError(f"{folder}: not a stancekit model folder (no {CONFIG_FILE})")
+        return ModelConfig.from_dict(_read_json(hf), folder, legacy=True)
+    cfg = ModelConfig.from_dict(_read_json(own), folder)
+    data = _read_json(hf) if hf.is_file() else None
+    prefix = ""
+    if _is_stancekit_config(data):
+        data, prefix = data.get("encoder_config"), "encoder_config."
+    elif data is not None and not isinstance(data, dict):
+        raise ConfigError(f"{hf}: must hold a JSON object, got {type(data).__name__}")
+    if cfg.weights == "full" and data is None:
+        raise ConfigError(f"{hf}: no encoder config; a full-weight model folder holds its encoder's config there")
+    cfg.encoder_config = data
+    cfg.validate_encoder(hf, prefix, own)  # code references are refused in any folder
+    if cfg.weights == "lora":
+        cfg.encoder_config = None  # the base encoder brings its own config
+    return cfg
 
 
 def _read_weights(path: Path) -> dict[str, torch.Tensor]:
@@ -371,7 +461,7 @@ def _load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
         enc_cfg = dict(cfg.encoder_config or {})
         model_type = enc_cfg.pop("model_type", None)
         if model_type is None:
-            raise ConfigError(f"{folder / CONFIG_FILE}: encoder_config lacks model_type")
+            raise ConfigError(f"{folder / ENCODER_CONFIG_FILE}: field 'model_type' is missing")
         from transformers.initialization import no_init_weights
 
         try:
@@ -380,7 +470,8 @@ def _load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
             with no_init_weights():
                 encoder = AutoModel.from_config(enc_config, trust_remote_code=False)
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            raise ConfigError(f"{folder / CONFIG_FILE}: field 'encoder_config' builds no encoder ({exc})") from exc
+            where = folder / ENCODER_CONFIG_FILE
+            raise ConfigError(f"{where}: the encoder's config builds no encoder ({exc})") from exc
         network = build_network(cfg, encoder)
         missing, unexpected = _load_state(network, state, folder / WEIGHTS_FILE)
         missing = [k for k in missing if not k.endswith("position_ids")]

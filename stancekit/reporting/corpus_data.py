@@ -126,7 +126,10 @@ def summarize(
     manifest = {}
     if (folder / "manifest.json").is_file():
         manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
-    model = str(manifest.get("model") or manifest.get("options", {}).get("model", ""))
+    model = manifest.get("model") or manifest.get("options", {}).get("model", "")
+    if isinstance(model, dict):  # the manifest's model entry: its name, else where it was loaded from
+        model = model.get("name") or model.get("path") or model.get("model") or ""
+    model = str(model)
     st_cols, doc_cols = _columns(folder, "stances"), _columns(folder, "documents")
     meta_cols = set(st_cols) | set(doc_cols)
     if group_by is None:

@@ -189,14 +189,11 @@ class Job:
 
     @staticmethod
     def _model(analyzer) -> dict:
-        import json
-
+        """The manifest's model entry: where it was loaded from, and its identity (what resumes compare)."""
         return {
-            "model": str(analyzer.model_path),
-            "model_config": json.loads(json.dumps(analyzer.config.__dict__, default=str)),
-            # a job resumed in other arithmetic would mix scores computed two ways
-            "precision": analyzer.precision,
-            "quantized": analyzer.quantized,
+            "name": analyzer.name,
+            "path": str(analyzer.model_path),
+            "identity": analyzer.identity(),
         }
 
     def _new_state(self, model: dict) -> dict:
@@ -225,13 +222,7 @@ class Job:
     def _changes(self, state: dict, model: dict) -> list[tuple[str, object, object]]:
         old, new = state.get("options", {}), self._options()
         changes = [(k, old.get(k), new[k]) for k in new if old.get(k) != new[k]]
-        old_model = state.get("model", {})
-        for k in ("model", "precision", "quantized"):
-            if old_model.get(k) != model[k]:
-                changes.append((k, old_model.get(k), model[k]))
-        if not any(c[0] == "model" for c in changes) and old_model.get("model_config") != model["model_config"]:
-            changes.append(("model", "another version of " + str(old_model.get("model")), model["model"]))
-        return changes
+        return changes + identity_changes(state.get("model", {}).get("identity"), model["identity"])
 
     def _start(self, analyzer) -> tuple[dict, dict[str, str]]:
         """The manifest state to go on from, and the documents kept by ``update`` (id -> content hash)."""
@@ -388,7 +379,7 @@ class Job:
     def _run(self, analyzer, map_chunks=None) -> ScoreSummary:
         s = self.settings
         # names the alias table knows (countries, parties) are never read as a person's surname
-        self._known_names = analyzer.finder.aliases.surfaces
+        self._known_names = analyzer.known_names
         state, kept = self._start(analyzer)
         remove_temp_files(self.out)
         writer = PartWriter(self.out, s["fmt"], self._schemas(), state)
@@ -614,6 +605,38 @@ def score(analyzer, inputs, output, **kwargs):
         scored.summary = summary
         return scored
     return prepare(inputs, output, **kwargs).run(analyzer)
+
+
+def identity_changes(old: dict | None, new: dict) -> list[tuple[str, object, object]]:
+    """What differs between two Analyzer identities, as ``(what, old, new)`` a person can read.
+
+    A manifest written before identities were recorded differs as a whole: its rows may come from another model.
+    """
+    if not isinstance(old, dict):
+        return [("model", "unknown (the folder was scored by an older stancekit)", new["model"]["name"])]
+    changes = []
+    old_model, new_model = old.get("model") or {}, new["model"]
+    if old_model != new_model:
+        what = [k for k in sorted(new_model.keys() | old_model.keys()) if old_model.get(k) != new_model.get(k)]
+        if "name" in what:
+            changes.append(("model", old_model.get("name"), new_model["name"]))
+        else:  # one name, other contents: say which part moved
+            changes.append(("model", old_model.get("name"), f"{new_model['name']} with another {', '.join(what)}"))
+    for key in ("precision", "quantized", "stancekit_version"):
+        if old.get(key) != new[key]:
+            changes.append((key, old.get(key), new[key]))
+    old_spacy, new_spacy = old.get("spacy") or {}, new["spacy"]
+    if old_spacy != new_spacy:
+        changes.append(("spacy_model", _spacy_label(old_spacy), _spacy_label(new_spacy)))
+    old_opts, new_opts = old.get("options") or {}, new["options"]
+    for key in sorted(new_opts.keys() | old_opts.keys()):
+        if old_opts.get(key) != new_opts.get(key):
+            changes.append((key.removesuffix("_sha256"), old_opts.get(key), new_opts.get(key)))
+    return changes
+
+
+def _spacy_label(spacy: dict) -> str:
+    return f"{spacy.get('pipeline')} {spacy.get('version')} (spaCy {spacy.get('spacy_version')})"
 
 
 def _actors_json(actors) -> list[dict] | None:

@@ -543,7 +543,7 @@ def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "
 
 
 def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "temperature+bias") -> dict:
-    """Refit a saved model's calibration on its dev sets (from its train.yaml) and rewrite config.json.
+    """Refit a saved model's calibration on its dev sets (from its train.yaml); rewrite stancekit_config.json.
 
     The folder's ``train.yaml`` and the config recorded in ``training_metrics.json`` take the new mode
     too, so rerunning the folder's config reproduces the folder, calibration included.
