@@ -6,7 +6,7 @@ Each size runs in its own process (so peak RSS is that size's own), on one synth
 document built deterministically from sentence templates, made-up people, real countries and
 organisations, in paragraphs. Prints characters, sentences, mentions, seconds, seconds per MB and
 peak RSS (``ru_maxrss``) after the model loaded and at the end. ``--parts`` times only the
-text side (segmentation, then actor resolution, without the model), which is where a super-linear
+text side (segmentation, actor resolution, then attribution, without the model), which is where a super-linear
 step would show first; the last line gives the ratio of the largest size's seconds per MB to the
 smallest's (the target: under 2).
 """
@@ -82,6 +82,20 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
+def _attribute(text, sentences, found, mentions) -> int:
+    """Attribution as analyze() runs it (quotes, reported speech, the parser on cue sentences); the count."""
+    import bisect
+
+    from stancekit.text.attribution import AttributionFinder, MentionRef
+
+    starts = [s.start for s in sentences]
+    per_sentence = [[] for _ in sentences]
+    for m in mentions:
+        k = bisect.bisect_right(starts, m.start) - 1
+        per_sentence[k].append(MentionRef(m.start, m.end, found[m.actor].name, found[m.actor].kind))
+    return sum(len(a) for a in AttributionFinder().find(text, sentences, per_sentence))
+
+
 def run_one(mb: float, model: str | None, parts: bool) -> dict:
     """Analyse one document of ``mb`` MB in this process; the figures as a dict."""
     import stancekit
@@ -94,10 +108,17 @@ def run_one(mb: float, model: str | None, parts: bool) -> dict:
     if parts:
         seg = an.segment([text])[0]
         segmented = time.perf_counter()
-        _, mentions = an.find_actors(text, seg)
+        found, mentions = an.find_actors(text, seg)
+        resolved = time.perf_counter()
+        attributed = _attribute(text, seg.sentences, found, mentions)
         done = time.perf_counter()
         n_sentences, n_mentions = len(seg.sentences), len(mentions)
-        extra = {"segment_s": round(segmented - started, 3), "actors_s": round(done - segmented, 3)}
+        extra = {
+            "segment_s": round(segmented - started, 3),
+            "actors_s": round(resolved - segmented, 3),
+            "attribution_s": round(done - resolved, 3),
+            "attributions": attributed,
+        }
     else:
         doc = an.analyze(text)
         done = time.perf_counter()
@@ -148,7 +169,12 @@ def main() -> int:
         print(
             f"{mb:>6g} {row['chars']:>10} {row['sentences']:>9} {row['mentions']:>8} {row['seconds']:>8.2f} "
             f"{row['seconds_per_mb']:>7.2f} {row['rss_after_load_mb']:>8.0f} {row['peak_rss_mb']:>8.0f}"
-            + (f"   segment {row['segment_s']:.2f} s, actors {row['actors_s']:.2f} s" if args.parts else ""),
+            + (
+                f"   segment {row['segment_s']:.2f} s, actors {row['actors_s']:.2f} s, "
+                f"attribution {row['attribution_s']:.2f} s"
+                if args.parts
+                else ""
+            ),
             flush=True,
         )
     ratio = rows[-1]["seconds_per_mb"] / max(rows[0]["seconds_per_mb"], 1e-9)
