@@ -372,3 +372,20 @@ def test_no_untyped_error_for_odd_unicode(tiny_analyzer):
         except StancekitError:  # pragma: no cover - typed errors are allowed, untyped ones are not
             return
     assert len(docs) == len(odd)
+
+
+def test_entity_inside_a_longer_alias_form_is_found_by_bisection_as_by_pairwise_comparison():
+    """Long documents: the "inside a longer alias form" filter is linear-logarithmic, with the same answers."""
+    import random
+
+    from stancekit.text.actors import _Containers
+
+    rng = random.Random(7)
+    for _ in range(300):
+        spans = [(a, a + rng.randint(1, 10)) for a in (rng.randint(0, 30) for _ in range(rng.randint(1, 8)))]
+        containers = _Containers(spans)
+        for _ in range(10):
+            s0 = rng.randint(0, 35)
+            e0 = s0 + rng.randint(1, 8)
+            pairwise = any(s <= s0 and e0 <= t and t - s > e0 - s0 for s, t in spans)
+            assert containers.hold(s0, e0) == pairwise

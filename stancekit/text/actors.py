@@ -356,6 +356,26 @@ def _after_person_title(text: str, start: int) -> bool:
     return bool(word) and word in PERSON_TITLES and word != "the" and before[-len(word) :][:1].isupper()
 
 
+class _Containers:
+    """Sorted spans answering "does a longer one hold [start, end)?" with two bisections on running maxima
+    of their ends, so a long document's thousands of entities and alias hits stay linear-logarithmic."""
+
+    def __init__(self, spans) -> None:
+        spans = sorted(spans)
+        self._starts = [s for s, _ in spans]
+        self._reach, best = [], -1
+        for _, t in spans:
+            best = max(best, t)
+            self._reach.append(best)
+
+    def hold(self, start: int, end: int) -> bool:
+        before = bisect.bisect_left(self._starts, start)  # starting strictly before: reaching the end is enough
+        if before and self._reach[before - 1] >= end:
+            return True
+        upto = bisect.bisect_right(self._starts, start)  # starting at start: must reach past the end
+        return bool(upto) and self._reach[upto - 1] > end
+
+
 class ActorFinder:
     """Resolves entity mentions (and user-given actors) to document-level actors.
 
@@ -451,11 +471,8 @@ class ActorFinder:
         # an entity inside a longer alias form is that form ("Islamic" of "Islamic State")
         long_hits = [(s, t) for s, t, surface in alias_hits if " " in surface]
         if long_hits:
-            entities = [
-                e
-                for e in entities
-                if not any(s <= e.start and e.end <= t and t - s > e.end - e.start for s, t in long_hits)
-            ]
+            containers = _Containers(long_hits)
+            entities = [e for e in entities if not containers.hold(e.start, e.end)]
         if headlines:
             entities = [e for e in (self._headline_trim(e, in_headline) for e in entities) if e is not None]
         entities = [e for e in entities if self._plays_actor(text, e.start, e.end, e.text, e.label, in_headline)]
