@@ -165,3 +165,30 @@ def test_merged_lora_soup_is_the_mean_of_the_updates_and_factors_are_averaged_on
     assert torch.allclose(merged["head.weight"], plain["head.weight"])
     factors = plain["enc.q.lora_B.default.weight"] @ plain["enc.q.lora_A.default.weight"]
     assert not torch.allclose(factors, want, atol=1e-3)  # why the merged form exists
+
+
+def test_teacher_logits_are_cached_per_teacher_and_examples(tiny_model_path, tmp_path):
+    """A rerun with the same teacher and examples reads the teacher's logits from disk; other examples do not."""
+    import numpy as np
+
+    from stancekit.data.examples import Example
+    from stancekit.training.distill import cached
+
+    calls = []
+
+    def teacher(name, examples, device):
+        calls.append(len(examples))
+        stance = [np.full((len(ex.spans), 3), float(i), dtype=np.float32) for i, ex in enumerate(examples)]
+        return stance, np.arange(2 * len(examples), dtype=np.float32).reshape(-1, 2)
+
+    fetch = cached(teacher, tmp_path / "cache")
+    examples = [Example("A said B.", [(0, 1), (7, 8)]), Example("No actor here."), Example("C won.", [(0, 1)])]
+    first = fetch(str(tiny_model_path), examples, "cpu")
+    again = fetch(str(tiny_model_path), examples, "cpu")
+    assert calls == [3]  # the second call was read from the cache
+    assert [a.tolist() for a in again[0]] == [a.tolist() for a in first[0]]
+    assert again[1].tolist() == first[1].tolist()
+    assert [len(a) for a in again[0]] == [2, 0, 1]
+    fetch(str(tiny_model_path), examples[:2], "cpu")  # other examples: computed afresh
+    assert calls == [3, 2]
+    assert len(list((tmp_path / "cache").glob("teacher-*.npz"))) == 2

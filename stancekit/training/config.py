@@ -54,6 +54,8 @@ class TrainConfig:
     # training sets whose gold stance labels are learnt without the teacher's soft targets (the teacher
     # was not trained on them); their unlabelled mentions and editorial flags still get soft targets
     gold_over_teacher: list[str] = field(default_factory=list)
+    # a folder that keeps the teacher's logits per (teacher, examples, device): a rerun skips the teacher pass
+    teacher_cache: str | None = None
     calibrate: bool = True
     calibration: str = "temperature+bias"  # or "temperature"
     save_dtype: str = "float16"

@@ -263,7 +263,8 @@ class Trainer:
         network = build_network(model_cfg, encoder).to(device)
         marker_encoder = MarkerEncoder(tokenizer, cfg.max_length)
 
-        soft = self.teacher_logits(cfg.teacher, train_ex, device) if cfg.teacher else None
+        fetch = distill.cached(self.teacher_logits, cfg.teacher_cache) if cfg.teacher_cache else self.teacher_logits
+        soft = fetch(cfg.teacher, train_ex, device) if cfg.teacher else None
         data = _fit_data(cfg, train_ex, marker_encoder, soft, device)
         predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
         init_state = cpu_state(network) if cfg.soup > 1 else None
