@@ -141,3 +141,12 @@ def test_empty_and_pronoun_only_texts():
     assert ActorFinder().find("", [], sentences=[]) == ([], [])
     t = "He said it. They left. She stayed."
     assert ActorFinder().find(t, [], sentences=sents(t)) == ([], [])
+
+
+def test_a_headline_word_the_story_uses_as_a_common_noun_is_not_a_person():
+    t = "Mayor Signs Housing Bill\n\nThe bill passed on Monday. Mayor Ana Ruiz praised the council."
+    got = rows(t, ("Bill", "PERSON"), ("Ana Ruiz", "PERSON"))
+    assert [(m, a) for m, a, _, _ in got] == [("Ana Ruiz", "Ana Ruiz")]
+    # a headline name the story never uses as a word stays a person
+    t = "Ruiz Signs Housing Law\n\nThe law passed on Monday."
+    assert [(m, a) for m, a, _, _ in rows(t, ("Ruiz", "PERSON"))] == [("Ruiz", "Ruiz")]

@@ -475,6 +475,20 @@ class ActorFinder:
             entities = [e for e in entities if not containers.hold(e.start, e.end)]
         if headlines:
             entities = [e for e in (self._headline_trim(e, in_headline) for e in entities) if e is not None]
+            # a lone capitalised word of a title-case headline that the story uses as a lower-case word and never
+            # as a name is that word ("Signs Voting Bill" when the story says "the bill"), not a person
+            lone = [e for e in entities if e.label == "PERSON" and in_headline(e.start) and " " not in e.text]
+            if lone:
+                named = {
+                    w for e in entities if e.label == "PERSON" and not in_headline(e.start) for w in e.text.split()
+                }
+                words = set(re.findall(r"\b[a-z][a-z'-]*\b", text))  # once per text: linear
+                drop = {
+                    id(e)
+                    for e in lone
+                    if e.text not in named and e.text not in self.aliases and e.text.lower() in words
+                }
+                entities = [e for e in entities if id(e) not in drop]
         entities = [e for e in entities if self._plays_actor(text, e.start, e.end, e.text, e.label, in_headline)]
         persons = [(e, _person_tokens(e.text)) for e in entities if e.label == "PERSON"]
         persons = [(e, t) for e, t in persons if t and e.text not in self.aliases]
