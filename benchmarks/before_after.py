@@ -30,9 +30,10 @@ HERE = Path(__file__).resolve().parents[1]
 def _articles(n_sentences: int, per_article: int) -> list[str]:
     sys.path.insert(0, str(HERE))
     from stancekit.data.sources import load_rows
+    from stancekit.evaluation.speed import articles_from_sentences
 
     sents = list(dict.fromkeys(r["text"] for r in load_rows("newsmtsc-train")))[:n_sentences]
-    return [" ".join(sents[i : i + per_article]) for i in range(0, len(sents), per_article)]
+    return articles_from_sentences(sents, per_article, min_sentences=n_sentences)
 
 
 def child(path: str, model: str, kwargs: dict) -> dict:
