@@ -149,3 +149,13 @@ def test_unquoted_speech_after_a_speech_verb_and_colon_is_the_speakers(tools):
 def test_a_colon_without_a_speech_verb_attributes_nothing(tools):
     rows = holders(tools, "The result was plain: Norway has betrayed its allies again.")[0]
     assert _holder_of(rows, "Norway") == ("author", "author")
+
+
+def test_a_cue_whose_subject_is_the_sentence_root_does_not_stop_the_document(default_analyzer):
+    """A parse where the subject phrase holds the root ("Nothing that ... suggested that X ...") once raised
+    StopIteration, and score() then analysed every document of the chunk alone."""
+    doc = default_analyzer.analyze("Nothing that has happened since suggested that Maria Lopez was destined to win.")
+    assert [s.text for s in doc.sentences] == [
+        "Nothing that has happened since suggested that Maria Lopez was destined to win."
+    ]
+    assert any(st.actor == "Maria Lopez" for s in doc.sentences for st in s.stances)

@@ -8,11 +8,14 @@ together, so a chunk is written whole or not at all.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from stancekit.io.records import safe_text
 from stancekit.scoring.inputs import coerce
 from stancekit.scoring.readers import Record
+
+log = logging.getLogger("stancekit.scoring")
 
 
 @dataclass(frozen=True)
@@ -114,8 +117,11 @@ def _analyze(analyzer, good, fail, options: ChunkOptions) -> list:
     kwargs = {"use_ner": options.use_ner, "check_language": False}
     try:
         return analyzer.analyze_many(texts, options.actors, **kwargs)
-    except Exception:  # noqa: BLE001 - one bad document must not stop the job; retried alone below
-        pass
+    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the job; retried alone below
+        # said out loud: one document at a time batches badly, so a recurring failure here costs throughput
+        log.warning(
+            "a chunk of %d documents failed (%s: %s); analysing them one by one", len(texts), type(exc).__name__, exc
+        )
     out = []
     for rec, _, _ in good:
         try:

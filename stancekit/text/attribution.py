@@ -502,7 +502,7 @@ def _subject(tok, depth: int = 0):
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return list(pobj.subtree)
-    if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head is not tok:  # "X said ... and warned"
+    if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
         return _subject(tok.head, depth + 1)
     if depth < 2 and tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "X went on to criticize", "by calling"
         return _subject(tok.head.head, depth + 1)
@@ -550,7 +550,8 @@ def _span_heads(doc, sent, ss: int, se: int) -> list[tuple[int, int]] | None:
 
 def _heads(subj) -> list[tuple[int, int]]:
     """The head of a subject phrase and of its appositions ("Y's foreign minister, X"), sentence offsets."""
-    root = next(t for t in subj if t.head not in subj or t.head is t)
+    # spaCy makes a new Token object on each access: the sentence root is its own head by index, not identity
+    root = next((t for t in subj if t.head not in subj or t.head.i == t.i), subj[-1])
     heads = [root] + [c for c in root.children if c.dep_ == "appos"]
     return [(t.idx, t.idx + len(t)) for t in heads]
 
