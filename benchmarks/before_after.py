@@ -29,10 +29,9 @@ HERE = Path(__file__).resolve().parents[1]
 
 def _articles(n_sentences: int, per_article: int) -> list[str]:
     sys.path.insert(0, str(HERE))
-    from stancekit.data.sources import load_rows
-    from stancekit.evaluation.speed import articles_from_sentences
+    from stancekit.evaluation.speed import articles_from_sentences, unique_sentences
 
-    sents = list(dict.fromkeys(r["text"] for r in load_rows("newsmtsc-train")))[:n_sentences]
+    sents = unique_sentences("newsmtsc-train")[:n_sentences]
     return articles_from_sentences(sents, per_article, min_sentences=n_sentences)
 
 

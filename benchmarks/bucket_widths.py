@@ -58,8 +58,7 @@ def main() -> None:
     import numpy as np
 
     import stancekit
-    from stancekit.data.sources import load_rows
-    from stancekit.evaluation.speed import articles_from_sentences
+    from stancekit.evaluation.speed import articles_from_sentences, unique_sentences
     from stancekit.modeling.inputs import length_batches
 
     if args.threads:
@@ -70,11 +69,7 @@ def main() -> None:
     predictors = {name: an.new_predictor(batch_size=args.batch_size, buckets=SCHEMES[name]) for name in args.schemes}
     print(f"model {an.name}, precision {an.precision}, batch size {args.batch_size}")
 
-    seen, sents = set(), []
-    for r in load_rows("newsmtsc-train"):
-        if r["text"] not in seen:
-            seen.add(r["text"])
-            sents.append(r["text"])
+    sents = unique_sentences("newsmtsc-train")
     articles = articles_from_sentences(sents[: args.sentences], args.per_article, min_sentences=args.sentences)
     inputs = article_inputs(an, articles)
     n_sent = sum(len(t) for t, _ in inputs)

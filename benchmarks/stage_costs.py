@@ -31,15 +31,10 @@ def main() -> None:
     args = p.parse_args()
 
     import stancekit
-    from stancekit.data.sources import load_rows
-    from stancekit.evaluation.speed import articles_from_sentences
+    from stancekit.evaluation.speed import articles_from_sentences, unique_sentences
 
     an = stancekit.load(args.model, precision=args.precision)
-    seen, sents = set(), []
-    for r in load_rows("newsmtsc-train"):
-        if r["text"] not in seen:
-            seen.add(r["text"])
-            sents.append(r["text"])
+    sents = unique_sentences("newsmtsc-train")
     articles = articles_from_sentences(sents[: args.sentences], args.per_article, min_sentences=args.sentences)
     an.analyze(articles[0])  # warm-up: loads spaCy
     keys = ("analyze", "spacy", "model")

@@ -34,6 +34,13 @@ def machine() -> dict:
     }
 
 
+def unique_sentences(dataset: str = "newsmtsc-train", data_dir=None) -> list[str]:
+    """A named dataset's sentence texts, each once, in file order (the speed benchmarks' raw material)."""
+    from stancekit.data.sources import load_rows
+
+    return list(dict.fromkeys(r["text"] for r in load_rows(dataset, data_dir)))
+
+
 def articles_from_sentences(sentences: Sequence[str], per_article: int = 25, min_sentences: int = 2000) -> list[str]:
     """Group sentences into articles of ``per_article`` paragraphs-worth of sentences."""
     sents = list(sentences)
