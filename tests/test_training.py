@@ -337,3 +337,68 @@ def test_inference_batches_never_mix_padded_widths():
     # the default buckets: every input gets the first that holds it, batches still one width each
     assert [bucket_width(n) for n in (1, 16, 17, 25, 33, 49, 97, 129, 193)] == [16, 16, 24, 32, 48, 64, 128, 192, 256]
     assert all(len({bucket_width(lengths[i]) for i in b}) == 1 for b in length_batches(lengths, batch_size=4))
+
+
+def test_init_from_starts_the_run_from_a_trained_model_and_refuses_a_mismatch(tiny_model_path, tmp_path):
+    """Continuing a trained model: with a zero learning rate the run writes back the weights it started from."""
+    import torch
+    from safetensors.torch import load_file
+
+    from tests.conftest import write_tiny_data
+
+    stance, editorial = write_tiny_data(tmp_path)
+    common = {
+        "train_sets": [],
+        "dev_sets": [],
+        "report_sets": [],
+        "stance_files": [str(stance)],
+        "editorial_files": [str(editorial)],
+        "epochs": 1,
+        "batch_size": 8,
+        "progress": False,
+        "calibrate": False,
+        "device": "cpu",
+    }
+    out = tmp_path / "continued"
+    stancekit.train(
+        TrainConfig(
+            name="continued",
+            output_dir=str(out),
+            init_from=str(tiny_model_path),
+            learning_rate=0.0,
+            head_learning_rate=0.0,
+            **common,
+        )
+    )
+    before, after = load_file(str(tiny_model_path / "model.safetensors")), load_file(str(out / "model.safetensors"))
+    assert before.keys() == after.keys()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+
+    with pytest.raises(ConfigError, match="marking"):
+        stancekit.train(
+            TrainConfig(
+                name="x", output_dir=str(tmp_path / "x"), init_from=str(tiny_model_path), marking="target", **common
+            )
+        )
+
+
+def test_sentences_per_set_draws_whole_sentences_and_repeats_beyond_the_set():
+    import random
+
+    from stancekit.training.trainer import draw_sentences
+
+    rows = [
+        {"text": "A met B.", "group": "s1", "start": 0, "end": 1, "label": "neutral"},
+        {"text": "A met B.", "group": "s1", "start": 6, "end": 7, "label": "neutral"},
+        {"text": "C won.", "group": "s2", "start": 0, "end": 1, "label": "positive"},
+        {"text": "D lost.", "group": "s3", "start": 0, "end": 1, "label": "negative"},
+    ]
+    two = draw_sentences(rows, 2, random.Random(0))
+    keys = [(r["group"], r["text"]) for r in two]
+    assert len(set(keys)) == 2
+    # a drawn sentence keeps all its labelled targets
+    assert keys.count(("s1", "A met B.")) in (0, 2)
+    # 7 sentences of a 3-sentence set: two whole copies and one drawn sentence, copies kept apart
+    seven = draw_sentences(rows, 7, random.Random(0))
+    assert len({(r["group"], r["text"]) for r in seven}) == 7
+    assert sorted(r["group"].split("#")[0] for r in seven if r["start"] == 0).count("s2") >= 2

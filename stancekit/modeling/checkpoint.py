@@ -437,6 +437,35 @@ def _load_state(network, state: dict, path: Path):
         raise ModelLoadError(f"{path} does not match its config ({str(exc).splitlines()[0]})") from exc
 
 
+def load_initial_weights(network: StanceNetwork, cfg: ModelConfig, name_or_path: str | os.PathLike) -> Path:
+    """Copy a trained model folder's weights into ``network`` (built from ``cfg``, LoRA adapters unmerged).
+
+    Why: continuing a shipped model on new data starts from its weights rather than the bare encoder.
+    The folder must match ``cfg`` in base encoder, weights kind, LoRA shape and marking (ConfigError naming
+    the field otherwise); the heads and (full weights) every encoder weight or (LoRA) every adapter must be
+    in its file. Returns the folder read.
+    """
+    folder = find_model(name_or_path)
+    check_folder(folder)
+    saved = read_config(folder)
+    for name in ("base_model", "weights", "marking"):
+        if getattr(saved, name) != getattr(cfg, name):
+            raise ConfigError(
+                f"init_from {str(folder)!r}: field {name!r} is {getattr(saved, name)!r} there and "
+                f"{getattr(cfg, name)!r} in the training config"
+            )
+    if cfg.weights == "lora" and (saved.lora or {}) != (cfg.lora or {}):
+        raise ConfigError(f"init_from {str(folder)!r}: field 'lora' is {saved.lora!r} there and {cfg.lora!r} here")
+    path = folder / WEIGHTS_FILE
+    missing, unexpected = _load_state(network, _read_weights(path), path)
+    if cfg.weights == "lora":
+        missing = [k for k in missing if "lora_" in k or not k.startswith("encoder.")]
+    missing = [k for k in missing if not k.endswith("position_ids")]
+    if missing or unexpected:
+        raise ModelLoadError(f"{path} does not fit the network: missing {missing[:5]}, unexpected {unexpected[:5]}")
+    return folder
+
+
 def load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
     """Load a model folder into (network in eval mode, fp32; tokenizer; config).
 

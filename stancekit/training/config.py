@@ -48,6 +48,13 @@ class TrainConfig:
     soup: int = 1
     seed: int = 13
     max_examples_per_set: int | None = None  # small runs (tests, smoke checks)
+    # sentences drawn (seeded) from a training set: {set name: n}; n below the set's sentence count draws a
+    # subset, n above it repeats the set (whole copies, then a drawn remainder). Why: continuing a trained
+    # model on new data (``init_from``) keeps a replay sample of the old sets beside the new one
+    sentences_per_set: dict[str, int] = field(default_factory=dict)
+    # a trained stancekit model (name or folder) whose weights start the run, instead of the bare base
+    # encoder; it must have the config's base_model, weights, LoRA shape and marking
+    init_from: str | None = None
     teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
     distill_weight: float = 1.0
     distill_temperature: float = 2.0
@@ -73,6 +80,9 @@ class TrainConfig:
             raise ConfigError("distill_temperature must be positive and distill_weight non-negative")
         if self.average_last < 0 or self.average_last == 1:
             raise ConfigError(f"average_last must be 0 (off) or at least 2, got {self.average_last}")
+        bad = {k: v for k, v in self.sentences_per_set.items() if not isinstance(v, int) or v < 1}
+        if bad:
+            raise ConfigError(f"sentences_per_set: counts must be positive integers, got {bad}")
         if self.soup < 1:
             raise ConfigError(f"soup must be at least 1 (one ordinary run), got {self.soup}")
         if not self.output_dir:

@@ -35,7 +35,7 @@ from stancekit.evaluation.evaluate import dev_scores, labelled_logits, reports
 from stancekit.evaluation.metrics import macro_f1
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.calibration import expected_calibration_error, fit_scaling, fit_temperature, softmax
-from stancekit.modeling.checkpoint import ModelConfig, build_network, save_model
+from stancekit.modeling.checkpoint import ModelConfig, build_network, load_initial_weights, save_model
 from stancekit.modeling.encoder import load_base_encoder
 from stancekit.modeling.inference import Predictor
 from stancekit.modeling.inputs import IGNORE, MarkerEncoder, collate
@@ -72,13 +72,34 @@ def _seed_globals(seed: int) -> None:
 
 
 def _rows(cfg: TrainConfig, names: list[str]) -> dict[str, dict[str, list[dict]]]:
-    """{set name: {task: rows}} for named sets (capped by max_examples_per_set)."""
+    """{set name: {task: rows}} for named sets (capped by max_examples_per_set, drawn by sentences_per_set)."""
     out = {}
     for name in names:
         rows = load_rows(name, cfg.data_dir, babe_labels=cfg.babe_labels)
         if cfg.max_examples_per_set:
             rows = rows[: cfg.max_examples_per_set]
+        if name in cfg.sentences_per_set and name in cfg.train_sets:
+            rows = draw_sentences(rows, cfg.sentences_per_set[name], random.Random(f"{cfg.seed}:{name}"))
         out[name] = {task_of(name): rows}
+    return out
+
+
+def draw_sentences(rows: list[dict], n: int, rng: random.Random) -> list[dict]:
+    """The rows of ``n`` sentences of ``rows``: a drawn subset, or whole copies plus a drawn remainder.
+
+    A sentence is a (group, text) pair, so a stance sentence keeps all its labelled targets together; a
+    repeated sentence's rows get a copy number in ``group`` so that its copies stay separate examples.
+    """
+    keys: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        keys.setdefault((str(r.get("group", "")), r["text"]), []).append(r)
+    order = list(keys)
+    copies, rest = divmod(n, len(order)) if order else (0, 0)
+    chosen = [(k, c) for c in range(copies) for k in order] + [(k, copies) for k in rng.sample(order, rest)]
+    out = []
+    for key, copy in chosen:
+        for r in keys[key]:
+            out.append(r if copy == 0 else {**r, "group": f"{key[0]}#copy{copy}"})
     return out
 
 
@@ -260,7 +281,10 @@ class Trainer:
         )
         device = _device(cfg.device)
         log.info("training on %s", device)
-        network = build_network(model_cfg, encoder).to(device)
+        network = build_network(model_cfg, encoder)
+        if cfg.init_from:
+            load_initial_weights(network, model_cfg, cfg.init_from)
+        network = network.to(device)
         marker_encoder = MarkerEncoder(tokenizer, cfg.max_length)
 
         fetch = distill.cached(self.teacher_logits, cfg.teacher_cache) if cfg.teacher_cache else self.teacher_logits
