@@ -2,16 +2,21 @@
 
     python benchmarks/scoring_scale.py --sizes 1000 10000 100000 [--model news-small] [--precision auto]
     python benchmarks/scoring_scale.py --sizes 10000 --metadata --group-by outlet,date:month   # the corpus path
+    python benchmarks/scoring_scale.py --sizes 10000 --rounds 3 --group-by outlet,date:month   # both, interleaved
 
 Each size runs in a fresh process (so peak RSS is that run's own) over synthetic documents made
 of NewsMTSC train sentences (or the example articles without the shared data), 20 per document.
-Prints one line per size and writes benchmarks/results/scoring_scale.json.
+Prints one line per size and writes benchmarks/results/scoring_scale.json. With ``--rounds N`` each size
+runs N times without metadata and N times with metadata and ``--group-by``, alternating (the order flips
+every round, so a machine that slows down or speeds up during the run weighs on both alike), and the
+medians and their ratio are printed: the cost of the corpus path measured against run-to-run noise.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -80,6 +85,7 @@ def main() -> int:
     p.add_argument("--precision", default="auto", choices=["auto", "float32", "bfloat16"])
     p.add_argument("--metadata", action="store_true", help="documents carry outlet, date and genre columns")
     p.add_argument("--group-by", default=None, help="also write a groups table (e.g. outlet,date:month)")
+    p.add_argument("--rounds", type=int, default=0, help="interleave N runs without and N with metadata + group-by")
     p.add_argument("--one", type=int, help=argparse.SUPPRESS)
     p.add_argument("--out", default="benchmarks/results/scoring_scale.json")
     args = p.parse_args()
@@ -87,18 +93,37 @@ def main() -> int:
         print(json.dumps(one(args.one, args.model, args.precision, args.metadata, args.group_by)))
         return 0
     rows = []
-    for size in args.sizes:
+
+    def run(size: int, metadata: bool, group_by: str | None) -> dict:
         cmd = [sys.executable, __file__, "--one", str(size), "--precision", args.precision]
         cmd += ["--model", args.model] if args.model else []
-        cmd += ["--metadata"] if args.metadata else []
-        cmd += ["--group-by", args.group_by] if args.group_by else []
+        cmd += ["--metadata"] if metadata else []
+        cmd += ["--group-by", group_by] if group_by else []
         out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1]
-        rows.append(json.loads(out))
-        r = rows[-1]
+        r = json.loads(out)
+        rows.append(r)
         print(
-            f"{r['sentences']:>7} sentences ({r['precision']}, metadata={args.metadata}, group_by={args.group_by}): "
+            f"{r['sentences']:>7} sentences ({r['precision']}, metadata={metadata}, group_by={group_by}): "
             f"{r['sentences_per_s']:>6} sentences/s, "
-            f"peak RSS {r['peak_rss_mb']} MB"
+            f"peak RSS {r['peak_rss_mb']} MB",
+            flush=True,
+        )
+        return r
+
+    for size in args.sizes:
+        if not args.rounds:
+            run(size, args.metadata, args.group_by)
+            continue
+        plain, corpus = [], []
+        for k in range(args.rounds):
+            variants = [(plain, False, None), (corpus, True, args.group_by)]
+            for acc, metadata, group_by in variants if k % 2 == 0 else variants[::-1]:
+                acc.append(run(size, metadata, group_by)["sentences_per_s"])
+        a, b = statistics.median(plain), statistics.median(corpus)
+        print(
+            f"{size} sentences, {args.rounds} rounds: median {a} sentences/s without metadata, {b} with metadata "
+            f"and group_by={args.group_by} (x{b / a:.3f}); spread without {min(plain)}-{max(plain)}, "
+            f"with {min(corpus)}-{max(corpus)}"
         )
     from stancekit.evaluation.speed import machine
 

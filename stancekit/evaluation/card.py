@@ -144,6 +144,16 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
     if training.get("note"):  # provenance that the numbers alone do not show (where and how it was chosen)
         lines.append(f"- {training['note']}")
     train_cfg = _train_yaml(folder)
+    if train_cfg.get("init_from"):
+        lines.append(
+            f"- Continued from the trained model `{train_cfg['init_from']}` (its weights started the run), on "
+            + ", ".join(
+                f"`{name}`"
+                + (f" ({n} sentences drawn)" if (n := (train_cfg.get("sentences_per_set") or {}).get(name)) else "")
+                for name in train_cfg.get("train_sets") or []
+            )
+            + "."
+        )
     if train_cfg.get("teacher"):
         lines.append(
             f"- Distilled from `{train_cfg['teacher']}`: besides the gold labels, the loss adds "
@@ -165,6 +175,59 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
         )
     lines.append("")
     return lines
+
+
+#: per training set family: (hub-style dataset id, data table row); the row's ``{babe}`` is the BABE column
+_DATA_ROWS = {
+    "newsmtsc": (
+        "fhamborg/news_sentiment_newsmtsc",
+        "| NewsMTSC (Hamborg & Donnay 2021) | stance (train; paper dev splits for model selection) | MIT |",
+    ),
+    "checkthat": (
+        "CheckThat-2025-task1-en",
+        "| CheckThat! 2025 Task 1 English subjectivity (Antici et al. 2024) | editorial (train; dev for model "
+        "selection) | CC BY-NC-SA 4.0 |",
+    ),
+    "babe": (
+        "mediabiasgroup/BABE",
+        "| BABE SG2 (Spinde et al. 2021) | editorial (`{babe}`, 80% train / 20% dev, seed 13) | AGPL-3.0 |",
+    ),
+    "articlestance": (
+        "stancekit-articlestance",
+        "| articlestance (this project: `docs/annotation/articlestance.md`): actors in sentences of the three "
+        "train splits above, labelled twice by AI model sessions and adjudicated | stance (train; dev for model "
+        "selection; test reported only) | the labels inherit their sentences' licenses: MIT, CC BY-NC-SA 4.0, "
+        "AGPL-3.0 |",
+    ),
+}
+
+
+def _data_lines(train_cfg: dict, babe_column: str) -> tuple[str, str]:
+    """(front-matter dataset ids, data table rows) for the training sets the folder's train.yaml names."""
+    sets = train_cfg.get("train_sets") or ["newsmtsc-train", "checkthat-train", "babe-train"]
+    families = [f for f in _DATA_ROWS if any(name.startswith(f + "-") for name in sets)]
+    ids = ", ".join(_DATA_ROWS[f][0] for f in families)
+    rows = "".join(_DATA_ROWS[f][1].replace("{babe}", babe_column) + "\n" for f in families)
+    return ids, rows
+
+
+def _selection_words(train_cfg: dict) -> str:
+    dev = [d for d in train_cfg.get("dev_sets") or [] if d != "checkthat-dev-test"]
+    if not dev:
+        return ""
+    return f"Model selection used the mean macro-F1 of {', '.join(f'`{d}`' for d in dev)}."
+
+
+def _actor_limits(train_cfg: dict) -> str:
+    if any(name.startswith("articlestance-") for name in train_cfg.get("train_sets") or []):
+        return (
+            "- Most stance labels still come from NewsMTSC, whose targets are persons; countries, parties and\n"
+            "  organisations come from the smaller articlestance set (`articlestance-test` above measures them).\n"
+        )
+    return (
+        "- NewsMTSC targets are persons only: stance toward countries, parties and organisations is\n"
+        "  learned from person targets and is less certain.\n"
+    )
 
 
 def render_card(folder: Path, result: dict, model_key: str) -> str:
@@ -201,6 +264,8 @@ def render_card(folder: Path, result: dict, model_key: str) -> str:
         else "per pair: one input per (sentence, actor)"
     )
     design_form, design_babe = design_note(cfg.marking, babe_labels)
+    train_cfg = _train_yaml(folder)
+    datasets, data_rows = _data_lines(train_cfg, babe_column)
     template = Template(resources.files("stancekit.evaluation").joinpath("templates/model_card.md").read_text("utf-8"))
     return template.substitute(
         base_model=cfg.base_model,
@@ -222,6 +287,10 @@ def render_card(folder: Path, result: dict, model_key: str) -> str:
         variants=_block(_variant_lines(result, model_key)),
         training=_block(_training_lines(cfg, folder, training)),
         babe_column=babe_column,
+        datasets=datasets,
+        data_rows=data_rows,
+        selection=_selection_words(train_cfg),
+        actor_limits=_actor_limits(train_cfg),
         # results that name their BABE column scored the one the models were trained on; older ones scored bias
         babe_scored=f"`label_{result['babe_labels']}`, the column it was trained on"
         if "babe_labels" in result
