@@ -32,6 +32,7 @@ CUE_LEMMAS = frozenset(
     muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
     honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     admire proclaim lash excoriate assail berate castigate chastise eviscerate bash speak
+    characterize characterise portray depict
     """.split()  # noqa: SIM905
 )
 #: The holder of a quotation whose speaker the text does not name.
@@ -55,7 +56,7 @@ def _forms(lemma: str) -> set[str]:
         forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
     else:
         forms |= {lemma + "s", lemma + "es", lemma + "ed", lemma + "ing"}
-        if lemma[-1] in "tlmp" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        if lemma[-1] in "bdglmnprt" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
             forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
 
@@ -260,6 +261,10 @@ class AttributionFinder:
             if unnamed is not None:
                 found.append(unnamed)
                 continue
+            claim = _claim_clause(tok, base, mentions)
+            if claim is not None:
+                found.append(claim)
+                continue
             if tok.lower_ == "according" and tok.dep_ == "prep":
                 to = next((c for c in tok.children if c.lower_ == "to"), None)
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
@@ -382,6 +387,59 @@ _PASSIVE_CUES = frozenset(
         "label",
     ]
 )
+#: Nouns whose "that" clause is someone's view ("X's insistence that Y lied", "pushing a narrative that Y ...").
+#: Left out: words by which the writer judges the clause ("myth", "lie", "fact") or only names it ("idea", "news").
+_CLAIM_NOUNS = frozenset(
+    """
+    claim claims belief beliefs insistence assertion assertions allegation allegations accusation accusations
+    narrative argument contention charge charges suggestion warning warnings complaint complaints smear smears
+    """.split()  # noqa: SIM905
+)
+#: Verbs whose subject holds the view the claim noun they take names ("X pushed the claim that ...").
+_CLAIM_HOLDERS = frozenset(
+    f
+    for v in ("push", "champion", "spread", "peddle", "repeat", "make", "voice", "advance", "promote", "float")
+    for f in _forms(v)
+) | {"made", "spread", "pushed"}
+
+
+_NOMINAL = frozenset(["nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod"])
+
+
+def _claim_clause(tok, base, mentions) -> Attribution | None:
+    """The "that" clause of a claim noun, held by the noun's possessor ("X's claim that ..."), by the subject of a
+    verb that voices it ("X pushed the claim that ..."), or else by an unnamed source ("the allegation that ...")."""
+    if tok.lower_ not in _CLAIM_NOUNS or tok.dep_ not in _NOMINAL:
+        return None  # "claims" may be the verb ("X claims that ..."), which the cue rules take
+    clause = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    content = list(clause.subtree)
+    cs, ce = content[0].idx, content[-1].idx + len(content[-1])
+    holder = next((c for c in tok.children if c.dep_ == "poss"), None)
+    if holder is not None:
+        src = [t for t in holder.subtree if t.dep_ != "case"]
+    elif tok.dep_ == "dobj" and tok.head.lower_ in _CLAIM_HOLDERS:
+        src = _subject(tok.head)
+    elif tok.dep_ in ("nsubj", "nsubjpass"):
+        return None  # "The argument that ... is weak": a view the writer weighs, not one the sentence reports
+    else:
+        src = None
+    if not src:
+        return Attribution(
+            UNNAMED_SOURCE, None, -1, -1, tok.idx + base, tok.idx + len(tok) + base, cs + base, ce + base, "reported"
+        )
+    ss, se = src[0].idx, src[-1].idx + len(src[-1])
+    return _make(tok.doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(src))
+
+
 #: Judgement verbs that report a view only in the passive ("X is widely seen as"), with the word their
 #: complement needs. "Considered"/"deemed" are left out: in the annotated data they mostly carry the writer's
 #: own framing ("X is considered the architect of ...").
@@ -443,7 +501,11 @@ _EVAL_ADJECTIVES = frozenset(
 _CUE_WORDS = re.compile(
     r"[\"\u201c\u201d]|\b(?:"
     + "|".join(
-        sorted({*CUE_FORMS, *_NOUN_CUES, *_EVAL_NOUNS, *_EVAL_ADJECTIVES, *_JUDGED, "according"}, key=len, reverse=True)
+        sorted(
+            {*CUE_FORMS, *_NOUN_CUES, *_EVAL_NOUNS, *_EVAL_ADJECTIVES, *_JUDGED, *_CLAIM_NOUNS, "according"},
+            key=len,
+            reverse=True,
+        )
     )
     + r")\b",
     re.IGNORECASE,
@@ -505,6 +567,9 @@ def _subject(tok, depth: int = 0):
     if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
         return _subject(tok.head, depth + 1)
     if depth < 2 and tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "X went on to criticize", "by calling"
+        obj = next((c for c in tok.head.head.children if c.dep_ == "dobj"), None)
+        if obj is not None and tok.head.lower_ in ("for", "of") and obj.i < tok.i:
+            return list(obj.subtree)  # "X blamed Y for calling ...": the gerund is the object's act, not X's
         return _subject(tok.head.head, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
