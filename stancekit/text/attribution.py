@@ -349,7 +349,15 @@ class AttributionFinder:
             None,
         )
         skip = set(source.subtree) if source is not None else set()
+        if source is None:
+            source, phrase = _named_elsewhere(verb)
+            skip = set(phrase.subtree) if phrase is not None else skip
+        for c in verb.children:  # another source's phrase is not this evaluation's content
+            if c.lower_ == "according":
+                skip.update(c.subtree)
         tokens = [t for t in verb.subtree if t not in skip]
+        while len(tokens) > 1 and tokens[-1].is_punct:
+            tokens.pop()
         cs, ce = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         if source is None:
             return Attribution(
@@ -366,6 +374,25 @@ class AttributionFinder:
         src = list(source.subtree)
         ss, se = src[0].idx, src[-1].idx + len(src[-1])
         return _make(tok.doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(src))
+
+
+def _named_elsewhere(verb):
+    """(source, the phrase naming it) when an agentless passive names its source in a side phrase: "X was
+    criticized, with Y saying ...", "X was accused of ... in a book by Y"; (None, None) when there is none."""
+    for c in verb.children:
+        if c.dep_ != "prep":
+            continue
+        for g in c.children:
+            if c.lower_ == "with" and g.dep_ == "pcomp":
+                subj = next((s for s in g.children if s.dep_ == "nsubj"), None)
+                if subj is not None:
+                    return subj, c
+            if c.lower_ == "in" and g.dep_ == "pobj" and g.lower_ in _MEDIUM:
+                by = next((b for b in g.children if b.lower_ == "by"), None)
+                author = next((a for a in by.children if a.dep_ == "pobj"), None) if by is not None else None
+                if author is not None:
+                    return author, c
+    return None, None
 
 
 #: Cue verbs whose agentless passive reports someone's evaluation ("is accused of", "was widely criticized").
@@ -582,7 +609,7 @@ _RELATIVE = frozenset(["who", "that", "which"])
 _MEDIUM = frozenset(
     """
     statement statements tweet tweets memo letter post message video op-ed column email note release remarks
-    speech interview opportunity chance occasion time ad advertisement mailer editorial essay
+    speech interview opportunity chance occasion time ad advertisement mailer editorial essay book report article
     """.split()  # noqa: SIM905
 )
 
