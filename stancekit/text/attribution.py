@@ -235,7 +235,14 @@ class AttributionFinder:
             ss, se = base + m.start("src"), base + m.end("src")
             return _make(text, ss, se, -1, -1, qs + 1, qe - 1, "direct", mentions)
         if doc is not None:  # the cue sits elsewhere in the sentence ("X, who said '...', ...")
-            for tok in doc:
+            # a cue whose clause holds the quote first, the innermost such ("X, whom Y praised, said Z was '...'")
+            inside = [t for t in doc if qs < sent.start + t.idx < qe]
+            first = inside[0] if inside else None
+            cues = sorted(
+                (t for t in doc if t.lower_ in CUE_FORMS),
+                key=lambda t: (first is None or first not in t.subtree, sum(1 for _ in t.subtree), t.i),
+            )
+            for tok in cues:
                 off = sent.start + tok.idx
                 if tok.lower_ in CUE_FORMS:
                     if qs <= off < qe:
@@ -304,6 +311,10 @@ class AttributionFinder:
             if subj is None:
                 continue
             content = _content_tokens(verb, subj)
+            if content and verb.dep_ == "relcl" and all(t.lower_ in _RELATIVE_OBJECTS for t in content):
+                # "X, whom Y criticized": the relative pronoun stands for X, the evaluated antecedent
+                start = min(t.i for t in verb.subtree)
+                content = [t for t in verb.head.subtree if t.i < start and not t.is_punct]
             if not content:
                 continue
             ss, se = subj[0].idx, subj[-1].idx + len(subj[-1])
@@ -604,6 +615,7 @@ def _subject(tok, depth: int = 0):
 
 
 _RELATIVE = frozenset(["who", "that", "which"])
+_RELATIVE_OBJECTS = frozenset(["whom", "who", "which", "that"])
 #: Nouns for what a source issues or takes to speak: a cue verb attached to one ("X issued a statement
 #: calling Y ...") speaks for the subject of the verb that governs the noun.
 _MEDIUM = frozenset(
