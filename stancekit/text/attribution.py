@@ -515,6 +515,7 @@ _EVAL_NOUNS = frozenset(
     """
     criticism criticisms attack attacks swipe swipes broadside broadsides jab jabs dig digs rebuke tirade diatribe
     tribute tributes accusation accusations allegation allegations salvo
+    horror dismay outrage anger frustration disgust disappointment admiration gratitude fire
     """.split()  # noqa: SIM905
 )
 #: Verbs that hand an evaluation noun to its target (not "brushed aside criticism", where the subject is the target).
@@ -526,11 +527,14 @@ _LIGHT_VERBS = frozenset(
         for v in ("take", "launch", "mount", "level", "issue", "deliver", "voice", "express", "make")
         for f in _forms(v)
     }
-    | {f for v in ("offer", "aim", "direct", "pay", "unleash", "hurl", "lob") for f in _forms(v)}
+    | {f for v in ("offer", "aim", "direct", "pay", "unleash", "hurl", "lob", "train", "turn") for f in _forms(v)}
 )
 #: Adjectives of attitude after a copula ("X was critical of Y", "X is sceptical of Y").
 _EVAL_ADJECTIVES = frozenset(
-    "critical dismissive scornful contemptuous supportive skeptical sceptical wary suspicious complimentary".split()  # noqa: SIM905
+    """
+    critical dismissive scornful contemptuous supportive skeptical sceptical wary suspicious complimentary
+    happy unhappy pleased displeased impressed unimpressed angry furious upset disappointed frustrated appalled
+    """.split()  # noqa: SIM905
 )
 
 #: What makes a sentence worth parsing: a quote mark, or a word the attribution rules act on (a cue
