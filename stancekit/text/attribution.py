@@ -35,6 +35,22 @@ CUE_LEMMAS = frozenset(
     characterize characterise portray depict
     """.split()  # noqa: SIM905
 )
+#: Cues whose reported clause the writer states as what happened (an announced decision), so its evaluations
+#: stay the writer's. They still tag a direct quote.
+_ANNOUNCED = frozenset(["announce"])
+#: Cues that report a speaker only when an actor is their subject ("X revealed that ..."); with a thing as
+#: subject ("the text implies", "the event revealed") the clause is the writer's reading of it.
+_READ_INTO = frozenset(["reveal", "imply"])
+
+
+def _names_an_actor(tokens, base: int, mentions) -> bool:
+    """Whether a phrase (parsed tokens, offsets from ``base``) holds an actor mention or a personal pronoun."""
+    if any(t.lower_ in ("he", "she", "they", "i", "we") for t in tokens):
+        return True
+    ss, se = base + tokens[0].idx, base + tokens[-1].idx + len(tokens[-1])
+    return any(ss <= m.start and m.end <= se for m in mentions)
+
+
 #: The holder of a quotation whose speaker the text does not name.
 UNNAMED_SOURCE = "unnamed source"
 _IRREGULAR = {
@@ -300,6 +316,8 @@ class AttributionFinder:
                 )
                 continue
             if tok.lower_ in CUE_FORMS:
+                if CUE_FORMS[tok.lower_] in _ANNOUNCED:
+                    continue
                 verb = tok
             elif (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS) or (
                 tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp"
@@ -310,6 +328,8 @@ class AttributionFinder:
             subj = _subject(verb)
             if subj is None:
                 continue
+            if CUE_FORMS.get(verb.lower_) in _READ_INTO and not _names_an_actor(subj, base, mentions):
+                continue  # "the files reveal that X ...": what a thing shows is the writer's reading
             content = _content_tokens(verb, subj)
             if content and verb.dep_ == "relcl" and all(t.lower_ in _RELATIVE_OBJECTS for t in content):
                 # "X, whom Y criticized": the relative pronoun stands for X, the evaluated antecedent
