@@ -288,6 +288,10 @@ class AttributionFinder:
             if claim is not None:
                 found.append(claim)
                 continue
+            viewer = _viewpoint(tok, base, mentions)
+            if viewer is not None:
+                found.append(viewer)
+                continue
             if tok.lower_ == "according" and tok.dep_ == "prep":
                 to = next((c for c in tok.children if c.lower_ == "to"), None)
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
@@ -569,9 +573,62 @@ _CUE_WORDS = re.compile(
             reverse=True,
         )
     )
-    + r")\b",
+    + r")\b|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
+
+_VIEW_NOUNS = frozenset(["eyes", "view", "opinion", "mind"])
+
+
+def _viewpoint(tok, base, mentions) -> Attribution | None:
+    """A clause framed as someone's view by a phrase opening the sentence: "To X, Y is ...", "In the eyes of X,
+    ...", "In X's view, ..."; the holder must be an actor, a pronoun, a name or a plural group ("To critics, ").
+    Read from the words up to the first comma, which the parser often hangs on the wrong head."""
+    doc = tok.doc
+    if tok.lower_ not in ("to", "in") or any(t.dep_ != "cc" for t in doc[: tok.i]):
+        return None
+    comma = next((t.i for t in doc[tok.i + 1 : tok.i + 9] if t.text == ","), None)
+    if comma is None or comma == tok.i + 1:
+        return None
+    words = list(doc[tok.i + 1 : comma])
+    if tok.lower_ == "in":
+        view = next((i for i, t in enumerate(words) if t.lower_ in _VIEW_NOUNS), None)
+        if view is None:
+            return None
+        if view + 1 < len(words) and words[view + 1].lower_ == "of":
+            src = words[view + 2 :]  # "in the eyes of X"
+        elif view == len(words) - 1:
+            src = [t for t in words[:view] if t.lower_ not in ("the", "'s", "’s")]  # "in X's view"
+        else:
+            return None
+    else:
+        src = words
+    if not src or any(t.lower_ in _VIEW_NOUNS for t in src):
+        return None
+    head = src[-1]
+    named = _names_an_actor(src, base, mentions) or head.text[:1].isupper()
+    if not named and not (head.lower_.endswith("s") and not head.lower_.endswith("ss")):
+        return None
+    clause = [t for t in doc[comma + 1 :] if not t.is_space]
+    while clause and clause[-1].is_punct:
+        clause.pop()
+    if not clause:
+        return None
+    ss, se = src[0].idx, src[-1].idx + len(src[-1])
+    cs, ce = clause[0].idx, clause[-1].idx + len(clause[-1])
+    return _make(
+        doc.text,
+        ss,
+        se,
+        tok.idx,
+        tok.idx + len(tok),
+        cs,
+        ce,
+        "reported",
+        mentions,
+        base,
+        [(head.idx, head.idx + len(head))],
+    )
 
 
 # ---------------------------------------------------------------------- helpers
