@@ -32,7 +32,7 @@ CUE_LEMMAS = frozenset(
     muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
     honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     admire proclaim lash excoriate assail berate castigate chastise eviscerate bash speak
-    characterize characterise portray depict
+    characterize characterise portray depict shout yell exclaim joke
     """.split()  # noqa: SIM905
 )
 #: Cues whose reported clause the writer states as what happened (an announced decision), so its evaluations
@@ -49,6 +49,16 @@ def _names_an_actor(tokens, base: int, mentions) -> bool:
         return True
     ss, se = base + tokens[0].idx, base + tokens[-1].idx + len(tokens[-1])
     return any(ss <= m.start and m.end <= se for m in mentions)
+
+
+#: What a quote's attribution is when the writer adopts the quote ("as X wrote, '...'"): no source holds it.
+_ENDORSED = object()
+_AS_BEFORE = re.compile(r"\bas\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+
+
+def _endorsed(cue) -> bool:
+    """A cue in an "as" clause ("as X pointed out, Y failed"): the writer adopts what it reports."""
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
 
 
 #: The holder of a quotation whose speaker the text does not name.
@@ -85,7 +95,8 @@ _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
 #: Speech verbs that tag a direct quote ("...," X said / X said: "...").
 _SAY = (
     r"said|says|told|added|asked|wrote|writes|insisted|warned|argued|explained|claimed|declared|continued|noted|"
-    r"replied|tweeted|posted|stated|reads|read|concluded|recalled|offered|admitted|quipped|responded|remarked"
+    r"replied|tweeted|posted|stated|reads|read|concluded|recalled|offered|admitted|quipped|responded|remarked|"
+    r"began|shouted|yelled|exclaimed|joked"
 )
 _NAME = r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,5}"
 _SAY_AFTER = re.compile(
@@ -183,6 +194,8 @@ class AttributionFinder:
             for qs, qe in inside:
                 # a source is named inside its sentence, so the sentence's own mentions are the candidates
                 a = self._quote_attribution(text, sent, qs, qe, mentions[k], docs.get(k))
+                if a is _ENDORSED:
+                    continue
                 if a is None and prev is not None and prev.kind in ("direct", "continued") and k - prev_sentence <= 2:
                     a = Attribution(prev.source, prev.source_actor, -1, -1, -1, -1, qs + 1, qe - 1, "continued")
                 elif a is None:  # someone's words, but whose is not said here
@@ -226,7 +239,7 @@ class AttributionFinder:
         return out
 
     # ------------------------------------------------------------------ quotes
-    def _quote_attribution(self, text, sent, qs, qe, mentions, doc) -> Attribution | None:
+    def _quote_attribution(self, text, sent, qs, qe, mentions, doc) -> Attribution | object | None:
         after = text[qe : sent.end]
         m = _SAY_AFTER.match(after)
         if m:
@@ -240,6 +253,8 @@ class AttributionFinder:
             base = qs - len(before)
             ss, se = base + m.start("src"), base + m.end("src")
             cs, ce = base + m.start("cue"), base + m.end("cue")
+            if _AS_BEFORE.search(text, max(sent.start, ss - 12), ss):
+                return _ENDORSED  # "as X writes, '...'": the writer adopts the quote
             parsed = _parsed_subject(doc, sent, cs, qs, qe)
             if parsed is not None:  # the pattern's name may run over words ("X who voted for Y are ... and says")
                 ss, se, heads = parsed
@@ -320,7 +335,7 @@ class AttributionFinder:
                 )
                 continue
             if tok.lower_ in CUE_FORMS:
-                if CUE_FORMS[tok.lower_] in _ANNOUNCED:
+                if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
                 verb = tok
             elif (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS) or (
