@@ -345,11 +345,19 @@ class AttributionFinder:
             else:
                 continue
             subj = _subject(verb)
+            repaired = verb is tok and _misparsed_verb(tok) and (subj is None or not _content_tokens(verb, subj))
+            if repaired:
+                subj = _repaired_subject(tok)
             if subj is None:
                 continue
             if CUE_FORMS.get(verb.lower_) in _READ_INTO and not _names_an_actor(subj, base, mentions):
                 continue  # "the files reveal that X ...": what a thing shows is the writer's reading
-            content = _content_tokens(verb, subj)
+            if repaired:  # the parse gives the verb no clause: what follows it is what it says
+                content = [t for t in doc[tok.i + 1 :] if not t.is_space]
+                while content and content[-1].is_punct:
+                    content.pop()
+            else:
+                content = _content_tokens(verb, subj)
             if content and verb.dep_ == "relcl" and all(t.lower_ in _RELATIVE_OBJECTS for t in content):
                 # "X, whom Y criticized": the relative pronoun stands for X, the evaluated antecedent
                 start = min(t.i for t in verb.subtree)
@@ -707,6 +715,39 @@ def _subject(tok, depth: int = 0):
         return _subject(tok.head.head, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
+    return None
+
+
+def _misparsed_verb(tok) -> bool:
+    """A finite cue verb the small parser took for an adjective or left without a subject: "X, a senator,
+    slammed[amod] Y's record", "X also suggested[ROOT, X an adverb] that ...". A participle after a
+    determiner or an adjective ("the accused man", "a noted author") is a real adjective and stays one."""
+    if not (tok.lower_.endswith("ed") or tok.lower_ in ("said", "told", "wrote", "says", "spoke")):
+        return False
+    if tok.i == 0:
+        return False
+    before = tok.doc[tok.i - 1]
+    if tok.dep_ == "amod":
+        return before.text in (",", ")") or (before.is_lower and before.lower_.endswith("ly"))
+    return tok.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children)
+
+
+def _repaired_subject(tok):
+    """The subject of a misparsed cue verb: its own nsubj, the subject of the sentence root before it ("X,
+    vying to be ..., slammed Y"), or a capitalized name opening the sentence ("X also suggested ...")."""
+    own = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if own is not None:
+        return list(own.subtree)
+    doc = tok.doc
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.i != tok.i:
+        subj = next((c for c in root.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+        if subj is not None:
+            return [t for t in subj.subtree if t.i < tok.i]
+        return None
+    words = [t for t in doc[: tok.i] if not (t.lower_ in ("also", "then") or (t.is_lower and t.lower_.endswith("ly")))]
+    if words and len(words) <= 5 and all(t.text[:1].isupper() or t.is_punct for t in words):
+        return words
     return None
 
 
