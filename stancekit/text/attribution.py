@@ -233,7 +233,7 @@ class AttributionFinder:
                         continue  # the speaker's own mention is the author's
                     if a.source_actor is not None and a.source_actor == m.actor:
                         continue  # a speaker's own "I"/"we" inside its quote is not evaluated by itself
-                    if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
+                    if best is None or _narrower(a, best):
                         best = a
             out.append(best)
         return out
@@ -383,15 +383,25 @@ class AttributionFinder:
 
         The evaluated subject is content; the source is the "from" phrase when there is one, else unnamed."""
         verb = None
-        if tok.lower_ in CUE_FORMS and CUE_FORMS[tok.lower_] in _PASSIVE_CUES:
+        if (
+            tok.dep_ == "amod"
+            and CUE_FORMS.get(tok.lower_) in _EVALUATED_PARTICIPLES
+            and tok.lower_.endswith("ed")
+            and tok.head.i > tok.i
+            and not _misparsed_verb(tok)
+        ):
+            verb = tok.head  # "the widely criticized plan by X": the noun phrase is what others evaluate
+        elif tok.lower_ in CUE_FORMS and CUE_FORMS[tok.lower_] in _PASSIVE_CUES:
             if any(c.dep_ == "nsubjpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children):
                 verb = tok
         elif tok.lower_ in _NOUN_CUES and tok.dep_ in ("dobj", "pobj", "attr") and tok.head.lower_ in _NOUN_CUE_VERBS:
             verb = tok.head
+            if verb.lower_ == "under" and verb.head.lower_ in ("come", "came", "comes", "coming"):
+                verb = verb.head  # "saw X come under fire": the clause of "come", X included
         elif (
             tok.lower_ in _JUDGED
             and any(c.dep_ == "nsubjpass" for c in tok.children)
-            and any(c.lower_ == _JUDGED[tok.lower_] for c in tok.children)
+            and any(c.lower_ == _JUDGED[tok.lower_] for c in tok.subtree if c.i > tok.i)
         ):
             verb = tok  # "X was widely seen as ...", "X is regarded as a threat (by Y)"
         if verb is None:
@@ -456,6 +466,7 @@ def _named_elsewhere(verb):
 #: Cue verbs whose agentless passive reports someone's evaluation ("is accused of", "was widely criticized").
 _PASSIVE_CUES = frozenset(
     [
+        "charge",
         "accuse",
         "allege",
         "criticize",
@@ -529,6 +540,12 @@ def _claim_clause(tok, base, mentions) -> Attribution | None:
 #: complement needs. "Considered"/"deemed" are left out: in the annotated data they mostly carry the writer's
 #: own framing ("X is considered the architect of ...").
 _JUDGED = {
+    "interpreted": "as",
+    "painted": "as",
+    "portrayed": "as",
+    "depicted": "as",
+    "characterized": "as",
+    "characterised": "as",
     "seen": "as",
     "viewed": "as",
     "regarded": "as",
@@ -536,10 +553,34 @@ _JUDGED = {
 }
 #: Nouns that carry an evaluation from others ("faced criticism from", "came under fire", "drew praise").
 _NOUN_CUES = frozenset(
-    ["criticism", "fire", "backlash", "outrage", "condemnation", "accusations", "allegations", "praise", "scrutiny"]
+    [
+        "criticism",
+        "fire",
+        "backlash",
+        "outrage",
+        "condemnation",
+        "accusations",
+        "allegations",
+        "praise",
+        "scrutiny",
+        "charges",
+    ]
 )
+#: Participles that, before a noun, report others' evaluation of it ("the widely criticized plan"); not
+#: "so-called", "alleged", "accused", "labeled", which name or distance rather than evaluate.
+_EVALUATED_PARTICIPLES = frozenset(["criticize", "criticise", "condemn", "denounce", "praise", "hail", "slam", "blast"])
 _NOUN_CUE_VERBS = frozenset(
     [
+        "brushed",
+        "brushes",
+        "shrugged",
+        "shrugs",
+        "dismissed",
+        "dismisses",
+        "deflected",
+        "deflects",
+        "rebuffed",
+        "weathered",
         "faced",
         "faces",
         "face",
@@ -728,7 +769,9 @@ def _misparsed_verb(tok) -> bool:
         return False
     before = tok.doc[tok.i - 1]
     if tok.dep_ == "amod":
-        return before.text in (",", ")") or (before.is_lower and before.lower_.endswith("ly"))
+        if before.is_lower and before.lower_.endswith("ly"):  # "X repeatedly hammered Y", not "the widely hailed Y"
+            return tok.i < 2 or tok.doc[tok.i - 2].dep_ not in ("det", "poss")
+        return before.text in (",", ")")
     return tok.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children)
 
 
@@ -882,6 +925,13 @@ def _actor_in(text, ss, se, heads, mentions, base) -> str | None:
             ):
                 return m.actor
     return None
+
+
+def _narrower(a: Attribution, b: Attribution) -> bool:
+    """Whether ``a`` holds content more tightly than ``b``; on equal content a named source beats an unnamed one
+    ("X was charged with Y, said Z": Z's words, not an unnamed accusation)."""
+    wa, wb = a.content_end - a.content_start, b.content_end - b.content_start
+    return wa < wb or (wa == wb and b.source_start < 0 <= a.source_start)
 
 
 class _People:
