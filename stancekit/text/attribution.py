@@ -35,9 +35,10 @@ CUE_LEMMAS = frozenset(
     characterize characterise portray depict shout yell exclaim joke
     """.split()  # noqa: SIM905
 )
-#: Cues whose reported clause the writer states as what happened (an announced decision), so its evaluations
-#: stay the writer's. They still tag a direct quote.
-_ANNOUNCED = frozenset(["announce"])
+#: Cues whose reported clause the writer states as what happened: an announced decision, or what a speaker
+#: admits (a factive verb: the writer takes the clause as true, which the guidelines count as the writer's).
+#: They still tag a direct quote.
+_ANNOUNCED = frozenset(["announce", "admit", "acknowledge", "concede"])
 #: Cues that report a speaker only when an actor is their subject ("X revealed that ..."); with a thing as
 #: subject ("the text implies", "the event revealed") the clause is the writer's reading of it.
 _READ_INTO = frozenset(["reveal", "imply"])
