@@ -55,6 +55,7 @@ def _names_an_actor(tokens, base: int, mentions) -> bool:
 #: What a quote's attribution is when the writer adopts the quote ("as X wrote, '...'"): no source holds it.
 _ENDORSED = object()
 _AS_BEFORE = re.compile(r"\bas\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+_AS_FIRST = re.compile(r"as\s", re.IGNORECASE)  # the name pattern took a capitalized "As" into the speaker
 
 
 def _endorsed(cue) -> bool:
@@ -254,7 +255,7 @@ class AttributionFinder:
             base = qs - len(before)
             ss, se = base + m.start("src"), base + m.end("src")
             cs, ce = base + m.start("cue"), base + m.end("cue")
-            if _AS_BEFORE.search(text, max(sent.start, ss - 12), ss):
+            if _AS_BEFORE.search(text, max(sent.start, ss - 12), ss) or _AS_FIRST.match(text, ss, se):
                 return _ENDORSED  # "as X writes, '...'": the writer adopts the quote
             parsed = _parsed_subject(doc, sent, cs, qs, qe)
             if parsed is not None:  # the pattern's name may run over words ("X who voted for Y are ... and says")
@@ -359,10 +360,12 @@ class AttributionFinder:
                     content.pop()
             else:
                 content = _content_tokens(verb, subj)
-            if content and verb.dep_ == "relcl" and all(t.lower_ in _RELATIVE_OBJECTS for t in content):
+            if verb.dep_ == "relcl" and any(
+                c.dep_ == "dobj" and c.lower_ in _RELATIVE_OBJECTS and c.i < verb.i for c in verb.children
+            ):
                 # "X, whom Y criticized": the relative pronoun stands for X, the evaluated antecedent
                 start = min(t.i for t in verb.subtree)
-                content = [t for t in verb.head.subtree if t.i < start and not t.is_punct]
+                content = [t for t in verb.head.subtree if t.i < start and not t.is_punct] + content
             if not content:
                 continue
             ss, se = subj[0].idx, subj[-1].idx + len(subj[-1])
@@ -448,8 +451,8 @@ class AttributionFinder:
 def _named_elsewhere(verb):
     """(source, the phrase naming it) when an agentless passive names its source in a side phrase: "X was
     criticized, with Y saying ...", "X was accused of ... in a book by Y"; (None, None) when there is none."""
-    for c in verb.children:
-        if c.dep_ != "prep":
+    for c in verb.subtree:  # the phrase may hang on a gerund of the clause ("accused of spying ... in a book by Y")
+        if c.dep_ != "prep" or (c.head.i != verb.i and c.lower_ != "in"):
             continue
         for g in c.children:
             if c.lower_ == "with" and g.dep_ == "pcomp":
