@@ -503,6 +503,18 @@ _CLAIM_HOLDERS = frozenset(
 ) | {"made", "spread", "pushed"}
 
 
+def _possessor(noun):
+    """The possessor of a noun: its "poss" child, or a name ending in s before a bare apostrophe ("X Sykes’
+    belief"), which the parser often leaves as punctuation."""
+    holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if holder is not None or noun.i < 2:
+        return holder
+    mark, name = noun.doc[noun.i - 1], noun.doc[noun.i - 2]
+    if mark.text in ("'", "\u2019") and name.lower_.endswith("s") and name.text[:1].isupper():
+        return name
+    return None
+
+
 _NOMINAL = frozenset(["nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod"])
 
 
@@ -523,9 +535,9 @@ def _claim_clause(tok, base, mentions) -> Attribution | None:
         return None
     content = list(clause.subtree)
     cs, ce = content[0].idx, content[-1].idx + len(content[-1])
-    holder = next((c for c in tok.children if c.dep_ == "poss"), None)
+    holder = _possessor(tok)
     if holder is not None:
-        src = [t for t in holder.subtree if t.dep_ != "case"]
+        src = [t for t in holder.subtree if t.dep_ != "case" and t.i < tok.i and t.text not in ("'", "\u2019")]
     elif tok.dep_ == "dobj" and tok.head.lower_ in _CLAIM_HOLDERS:
         src = _subject(tok.head)
     elif tok.dep_ in ("nsubj", "nsubjpass"):
