@@ -290,3 +290,19 @@ def test_a_quote_takes_the_cue_whose_clause_holds_it(tools):
 def test_a_doubled_consonant_past_tense_is_a_cue(tools):
     rows = holders(tools, "Governor Ilse Brandt bragged that Norway had never been weaker.")[0]
     assert _holder_of(rows, "Norway") == ("Ilse Brandt", "source")
+
+
+@pytest.mark.parametrize("close", ["\u201d", '"'])
+def test_a_quote_closed_without_an_opening_mark_starts_at_its_paragraph(tools, close):
+    """A quotation continued from an earlier paragraph holds its first word too (the opening mark is elsewhere)."""
+    rows = holders(tools, f"Norway has been a disgrace to the whole region for a decade.{close}")[0]
+    assert _holder_of(rows, "Norway") == ("unnamed source", "source")
+
+
+def test_a_quote_continued_into_a_new_paragraph_keeps_its_speaker(tools):
+    text = (
+        "“Norway has lied to us for years,” said Senator Mara Quell.\n\n"
+        "Norway will never be trusted again by anyone on this council.”"
+    )
+    per_sentence = holders(tools, text)
+    assert _holder_of(per_sentence[-1], "Norway") == ("Mara Quell", "source")

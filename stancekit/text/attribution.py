@@ -203,6 +203,8 @@ class AttributionFinder:
                 elif a is None:  # someone's words, but whose is not said here
                     a = Attribution(UNNAMED_SOURCE, None, -1, -1, -1, -1, qs + 1, qe - 1, "direct")
                 if a is not None:
+                    if text[qs] not in _OPEN:  # closed without an opening mark: the words start at the paragraph
+                        a.content_start = qs
                     a.content_start = max(a.content_start, sent.start)
                     a.content_end = min(a.content_end, sent.end)
                     if a.source_start >= 0 and a.source.lower() in _PRONOUNS and a.source_actor is None:
@@ -732,6 +734,10 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 next_para = n if next_para == -1 else next_para
             end_para = next_para
             j = text.find(_OPEN[ch], i + 1, end_para)
+            if j == -1 and ch == '"' and not text[i + 1 : end_para].strip():
+                spans.append((para, i + 1))  # a straight mark ending its paragraph closes a quotation begun before
+                i += 1
+                continue
             if j == -1:
                 spans.append((i, end_para))
                 i = end_para
