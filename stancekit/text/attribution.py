@@ -348,7 +348,8 @@ class AttributionFinder:
                 verb = tok.head  # "X took a swipe at Y", "X was critical of Y": the light verb's subject evaluates
             else:
                 continue
-            subj = _subject(verb)
+            subj = _gerund_subject(verb) if verb is tok else None
+            subj = subj or _subject(verb)
             repaired = verb is tok and _misparsed_verb(tok) and (subj is None or not _content_tokens(verb, subj))
             if repaired:
                 subj = _repaired_subject(tok)
@@ -779,6 +780,21 @@ def _subject(tok, depth: int = 0):
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
     return None
+
+
+def _gerund_subject(tok):
+    """The subject the parser split from a cue gerund after a preposition: "culminating in X saying that ...",
+    "amid X warning that ..." (X hung on the preposition, the gerund on the verb)."""
+    if not tok.lower_.endswith("ing") or tok.i == 0 or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return None
+    noun = tok.doc[tok.i - 1]
+    if (
+        noun.dep_ != "pobj"
+        or noun.head.lower_ not in ("in", "with", "amid", "after", "despite")
+        or not noun.text[:1].isupper()
+    ):
+        return None
+    return [t for t in noun.subtree if t.i < tok.i]
 
 
 def _misparsed_verb(tok) -> bool:
