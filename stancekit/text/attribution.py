@@ -748,8 +748,16 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             continue
         i += 1
     return [
-        (s, e) for s, e in spans if len(text[s + 1 : e - 1].split()) > 3 or re.search(r"[.!?,]\W*$", text[s : e - 1])
+        (s, e)
+        for s, e in spans
+        if (len(text[s + 1 : e - 1].split()) > 3 or re.search(r"[.!?,]\W*$", text[s : e - 1]))
+        and not _TITLE.fullmatch(text[s + 1 : e - 1])
     ]
+
+
+#: A quoted name or title, not speech: capitalized words (and the small words of titles), no clause punctuation
+#: ("the “Black Sea Fishing League”", “The Art of Winning”).
+_TITLE = re.compile(r"\s*[A-Z][\w'\u2019&-]*(?:\s+(?:[A-Z][\w'\u2019&-]*|of|the|and|for|in|on|a|an|to))*\s*")
 
 
 def _opens(text: str, i: int) -> bool:
