@@ -306,3 +306,13 @@ def test_a_quote_continued_into_a_new_paragraph_keeps_its_speaker(tools):
     )
     per_sentence = holders(tools, text)
     assert _holder_of(per_sentence[-1], "Norway") == ("Mara Quell", "source")
+
+
+def test_a_gerund_after_a_preposition_takes_the_name_before_it(tools):
+    rows = holders(tools, "The long feud ended in Senator Mara Quell saying that Norway had cheated.")[0]
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_a_quoted_name_is_not_a_quotation(tools):
+    rows = holders(tools, "Critics of the “Northern Fishing Alliance of Norway” have grown louder.")[0]
+    assert _holder_of(rows, "Norway") == ("author", "author")
