@@ -178,9 +178,7 @@ class AttributionFinder:
         by_start = sorted(range(len(quotes)), key=lambda i: quotes[i][0])
         q_next, active = 0, []
         # sentences that may hold reported speech are parsed in one batch
-        to_parse = [
-            k for k, s in enumerate(sentences) if _CUE_WORDS.search(text[s.start : s.end]) and s.end - s.start < 2000
-        ]
+        to_parse = [k for k, s in enumerate(sentences) if s.end - s.start < 2000 and needs_parse(text[s.start : s.end])]
         # a no-break space parses as a word of its own; a plain space keeps every offset
         parse_texts = [text[sentences[k].start : sentences[k].end].replace("\u00a0", " ") for k in to_parse]
         docs = dict(zip(to_parse, self.nlp.pipe(parse_texts), strict=True))
@@ -659,6 +657,12 @@ _CUE_WORDS = re.compile(
     + r")\b|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
+
+
+def needs_parse(sentence: str) -> bool:
+    """Whether a sentence holds a quote mark or a word the parse-based rules act on (the parser's gate)."""
+    return _CUE_WORDS.search(sentence) is not None
+
 
 _VIEW_NOUNS = frozenset(["eyes", "view", "opinion", "mind"])
 
