@@ -1,6 +1,6 @@
 """Holder accuracy on articlestance train and dev, and every error with what attribution found.
 
-    STANCEKIT_DATA=... python benchmarks/holders_errors.py [--splits train dev] [--errors] [--kind source]
+    STANCEKIT_DATA=... python benchmarks/holders_errors.py [--splits train dev] [--errors] [--kind source] [--gate N]
 
 Prints, per split, holder-kind accuracy (author vs source) and source-name accuracy against the
 always-author baseline (the figures ``stancekit bench`` reports), then with ``--errors`` each wrong
@@ -15,8 +15,9 @@ import json
 from collections import defaultdict
 
 from stancekit.data.articlestance import load_pairs
+from stancekit.data.paths import data_root
 from stancekit.evaluation.holders import evaluate_holders, name_matches, predict_holders_with_words
-from stancekit.text.attribution import AttributionFinder, MentionRef
+from stancekit.text.attribution import AttributionFinder, MentionRef, needs_parse
 from stancekit.text.segmentation import Span
 
 SPLITS = ("train", "dev")
@@ -71,13 +72,28 @@ def errors(pairs: list[dict], finder: AttributionFinder) -> list[dict]:
     return out
 
 
+def gate_rate(n: int) -> tuple[int, int]:
+    """(sentences the parser's gate passes, sentences) over the first ``n`` distinct NewsMTSC train sentences."""
+    seen: dict[str, None] = {}
+    with (data_root(None) / "newsmtsc" / "train.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            seen.setdefault(json.loads(line)["sentence_normalized"], None)
+            if len(seen) >= n:
+                break
+    return sum(needs_parse(t) for t in seen), len(seen)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--splits", nargs="+", default=list(SPLITS), choices=SPLITS, help="articlestance splits")
     ap.add_argument("--errors", action="store_true", help="list each wrong pair")
     ap.add_argument("--kind", default=None, help="only errors whose kind starts with this ('kind:author', 'source')")
     ap.add_argument("--json", action="store_true", help="errors as JSON lines")
+    ap.add_argument("--gate", type=int, default=0, help="also print the parser gate's pass rate on N sentences")
     args = ap.parse_args()
+    if args.gate:
+        passed, total = gate_rate(args.gate)
+        print(f"parser gate: {passed}/{total} NewsMTSC train sentences ({passed / total:.1%})")
     finder = AttributionFinder()
     for split in args.splits:
         pairs = load_pairs(split)

@@ -159,3 +159,160 @@ def test_a_cue_whose_subject_is_the_sentence_root_does_not_stop_the_document(def
         "Nothing that has happened since suggested that Maria Lopez was destined to win."
     ]
     assert any(st.actor == "Maria Lopez" for s in doc.sentences for st in s.stances)
+
+
+# ---------------------------------------------------------------- second round of holder rules
+
+
+def _kind(rows, actor):
+    return _holder_of(rows, actor)[1]
+
+
+def test_a_possessors_claim_noun_holds_its_that_clause(tools):
+    rows = holders(tools, "The delegates rejected Governor Ilse Brandt's assertion that Norway is a rogue state.")[0]
+    assert _holder_of(rows, "Norway") == ("Ilse Brandt", "source")
+
+
+def test_a_claim_noun_pushed_by_a_subject_is_the_subjects(tools):
+    rows = holders(tools, "Opposition lawmakers pushed the claim that Norway had rigged the tender.")[0]
+    holder, kind = _holder_of(rows, "Norway")
+    assert kind == "source" and "lawmakers" in holder
+
+
+def test_a_gerund_after_an_object_is_the_objects_act(tools):
+    rows = holders(tools, "Senator Mara Quell criticized Tom Ardel for calling Norway a pariah state.")[0]
+    assert _holder_of(rows, "Norway") == ("Tom Ardel", "source")
+
+
+def test_a_passive_criticism_takes_the_speaker_of_its_with_phrase(tools):
+    text = "Norway was criticized at the summit, with Premier Lotte Vance saying the dam deal was a swindle."
+    assert _holder_of(holders(tools, text)[0], "Norway") == ("Lotte Vance", "source")
+
+
+def test_a_passive_accusation_takes_the_author_of_the_book_it_is_made_in(tools):
+    text = "Norway was accused of spying on its allies in a book by Senator Mara Quell."
+    assert _holder_of(holders(tools, text)[0], "Norway") == ("Mara Quell", "source")
+
+
+def test_an_object_relative_pronoun_stands_for_its_antecedent(tools):
+    text = "The panel heard Premier Lotte Vance, whom Senator Mara Quell has mocked for months."
+    assert _holder_of(holders(tools, text)[0], "Lotte Vance") == ("Mara Quell", "source")
+
+
+def test_an_attitude_adjective_of_feeling_is_the_subjects(tools):
+    rows = holders(tools, "Senator Mara Quell was furious with Norway over the fishing quotas.")[0]
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_an_expressed_feeling_noun_is_the_subjects(tools):
+    rows = holders(tools, "Senator Mara Quell expressed dismay at Norway's handling of the spill.")[0]
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_an_announced_clause_stays_with_the_writer(tools):
+    rows = holders(tools, "Premier Lotte Vance announced that Norway's corrupt regime would lose its seat.")[0]
+    assert _kind(rows, "Norway") == "author"
+
+
+def test_what_a_thing_reveals_is_the_writers_reading(tools):
+    rows = holders(tools, "The leaked files reveal that Norway has lied to its allies for years.")[0]
+    assert _kind(rows, "Norway") == "author"
+
+
+def test_a_fronted_to_phrase_gives_the_viewpoint(tools):
+    holder, kind = _holder_of(holders(tools, "To the striking miners, Norway is a bully.")[0], "Norway")
+    assert kind == "source" and "miners" in holder
+
+
+def test_a_fronted_in_the_eyes_of_phrase_gives_the_viewpoint(tools):
+    holder, kind = _holder_of(holders(tools, "In the eyes of many farmers, Norway is a bully.")[0], "Norway")
+    assert kind == "source" and "farmers" in holder
+
+
+def test_a_claim_the_writer_introduces_with_as_is_the_writers(tools):
+    text = "The critics were right, as Senator Mara Quell explained Norway had hidden the losses for years."
+    rows = holders(tools, text)[0]
+    assert _kind(rows, "Norway") == "author"
+
+
+def test_a_quote_the_writer_introduces_with_as_is_the_writers(tools):
+    rows = holders(tools, "As Senator Mara Quell wrote, “Norway has betrayed every ally it ever had.”")[0]
+    assert _kind(rows, "Norway") == "author"
+
+
+def test_a_shouted_quote_is_the_shouters(tools):
+    holder, kind = _holder_of(
+        holders(tools, "A man at the back of the hall stood up and shouted “Norway is a nation of thieves!”")[0],
+        "Norway",
+    )
+    assert kind == "source" and "man" in holder
+
+
+def test_people_charged_with_a_crime_are_accused_by_an_unnamed_source(tools):
+    rows = holders(tools, "Tom Ardel and Brian Oduya were charged with fraud and bribery.")[0]
+    assert _holder_of(rows, "Tom Ardel") == ("unnamed source", "source")
+
+
+def test_an_accusation_reported_by_a_named_speaker_is_the_speakers(tools):
+    rows = holders(tools, "Brian Oduya was accused of fraud, said prosecutor Dana Whitlock.")[0]
+    assert _holder_of(rows, "Brian Oduya") == ("Dana Whitlock", "source")
+
+
+def test_brushed_aside_criticism_is_others_view_of_the_subject(tools):
+    rows = holders(tools, "Norway brushed aside criticism of its whaling policy.")[0]
+    assert _holder_of(rows, "Norway") == ("unnamed source", "source")
+
+
+def test_coming_under_fire_is_others_view_of_the_subject(tools):
+    rows = holders(tools, "Norway has come under fire for its whaling policy.")[0]
+    assert _holder_of(rows, "Norway") == ("unnamed source", "source")
+
+
+def test_interpreted_by_a_group_as_is_the_groups_view(tools):
+    holder, kind = _holder_of(
+        holders(tools, "Norway's silence was interpreted by the fishermen as an insult.")[0], "Norway"
+    )
+    assert kind == "source" and "fishermen" in holder
+
+
+def test_a_widely_criticized_noun_phrase_is_others_view(tools):
+    rows = holders(tools, "The widely criticized plan by Norway to drill in the Arctic went ahead.")[0]
+    assert _holder_of(rows, "Norway") == ("unnamed source", "source")
+
+
+def test_a_quote_takes_the_cue_whose_clause_holds_it(tools):
+    text = (
+        "Tom Ardel, whom Mara Quell has praised, said the plan was “a disgrace to Norway and to all who voted for it.”"
+    )
+    assert _holder_of(holders(tools, text)[0], "Norway") == ("Tom Ardel", "source")
+
+
+def test_a_doubled_consonant_past_tense_is_a_cue(tools):
+    rows = holders(tools, "Governor Ilse Brandt bragged that Norway had never been weaker.")[0]
+    assert _holder_of(rows, "Norway") == ("Ilse Brandt", "source")
+
+
+@pytest.mark.parametrize("close", ["\u201d", '"'])
+def test_a_quote_closed_without_an_opening_mark_starts_at_its_paragraph(tools, close):
+    """A quotation continued from an earlier paragraph holds its first word too (the opening mark is elsewhere)."""
+    rows = holders(tools, f"Norway has been a disgrace to the whole region for a decade.{close}")[0]
+    assert _holder_of(rows, "Norway") == ("unnamed source", "source")
+
+
+def test_a_quote_continued_into_a_new_paragraph_keeps_its_speaker(tools):
+    text = (
+        "“Norway has lied to us for years,” said Senator Mara Quell.\n\n"
+        "Norway will never be trusted again by anyone on this council.”"
+    )
+    per_sentence = holders(tools, text)
+    assert _holder_of(per_sentence[-1], "Norway") == ("Mara Quell", "source")
+
+
+def test_a_gerund_after_a_preposition_takes_the_name_before_it(tools):
+    rows = holders(tools, "The long feud ended in Senator Mara Quell saying that Norway had cheated.")[0]
+    assert _holder_of(rows, "Norway") == ("Mara Quell", "source")
+
+
+def test_a_quoted_name_is_not_a_quotation(tools):
+    rows = holders(tools, "Critics of the “Northern Fishing Alliance of Norway” have grown louder.")[0]
+    assert _holder_of(rows, "Norway") == ("author", "author")

@@ -32,8 +32,37 @@ CUE_LEMMAS = frozenset(
     muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
     honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     admire proclaim lash excoriate assail berate castigate chastise eviscerate bash speak
+    characterize characterise portray depict shout yell exclaim joke
     """.split()  # noqa: SIM905
 )
+#: Cues whose reported clause the writer states as what happened: an announced decision, or what a speaker
+#: admits (a factive verb: the writer takes the clause as true, which the guidelines count as the writer's).
+#: They still tag a direct quote.
+_ANNOUNCED = frozenset(["announce", "admit", "acknowledge", "concede"])
+#: Cues that report a speaker only when an actor is their subject ("X revealed that ..."); with a thing as
+#: subject ("the text implies", "the event revealed") the clause is the writer's reading of it.
+_READ_INTO = frozenset(["reveal", "imply"])
+
+
+def _names_an_actor(tokens, base: int, mentions) -> bool:
+    """Whether a phrase (parsed tokens, offsets from ``base``) holds an actor mention or a personal pronoun."""
+    if any(t.lower_ in ("he", "she", "they", "i", "we") for t in tokens):
+        return True
+    ss, se = base + tokens[0].idx, base + tokens[-1].idx + len(tokens[-1])
+    return any(ss <= m.start and m.end <= se for m in mentions)
+
+
+#: What a quote's attribution is when the writer adopts the quote ("as X wrote, '...'"): no source holds it.
+_ENDORSED = object()
+_AS_BEFORE = re.compile(r"\bas\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
+_AS_FIRST = re.compile(r"as\s", re.IGNORECASE)  # the name pattern took a capitalized "As" into the speaker
+
+
+def _endorsed(cue) -> bool:
+    """A cue in an "as" clause ("as X pointed out, Y failed"): the writer adopts what it reports."""
+    return any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+
+
 #: The holder of a quotation whose speaker the text does not name.
 UNNAMED_SOURCE = "unnamed source"
 _IRREGULAR = {
@@ -55,7 +84,7 @@ def _forms(lemma: str) -> set[str]:
         forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing"}
     else:
         forms |= {lemma + "s", lemma + "es", lemma + "ed", lemma + "ing"}
-        if lemma[-1] in "tlmp" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
+        if lemma[-1] in "bdglmnprt" and lemma[-2] in "aeiou" and lemma[-3] not in "aeiou":
             forms |= {lemma + lemma[-1] + "ed", lemma + lemma[-1] + "ing"}
     return forms
 
@@ -68,7 +97,8 @@ _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
 #: Speech verbs that tag a direct quote ("...," X said / X said: "...").
 _SAY = (
     r"said|says|told|added|asked|wrote|writes|insisted|warned|argued|explained|claimed|declared|continued|noted|"
-    r"replied|tweeted|posted|stated|reads|read|concluded|recalled|offered|admitted|quipped|responded|remarked"
+    r"replied|tweeted|posted|stated|reads|read|concluded|recalled|offered|admitted|quipped|responded|remarked|"
+    r"began|shouted|yelled|exclaimed|joked"
 )
 _NAME = r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,5}"
 _SAY_AFTER = re.compile(
@@ -148,9 +178,7 @@ class AttributionFinder:
         by_start = sorted(range(len(quotes)), key=lambda i: quotes[i][0])
         q_next, active = 0, []
         # sentences that may hold reported speech are parsed in one batch
-        to_parse = [
-            k for k, s in enumerate(sentences) if _CUE_WORDS.search(text[s.start : s.end]) and s.end - s.start < 2000
-        ]
+        to_parse = [k for k, s in enumerate(sentences) if s.end - s.start < 2000 and needs_parse(text[s.start : s.end])]
         # a no-break space parses as a word of its own; a plain space keeps every offset
         parse_texts = [text[sentences[k].start : sentences[k].end].replace("\u00a0", " ") for k in to_parse]
         docs = dict(zip(to_parse, self.nlp.pipe(parse_texts), strict=True))
@@ -166,11 +194,15 @@ class AttributionFinder:
             for qs, qe in inside:
                 # a source is named inside its sentence, so the sentence's own mentions are the candidates
                 a = self._quote_attribution(text, sent, qs, qe, mentions[k], docs.get(k))
+                if a is _ENDORSED:
+                    continue
                 if a is None and prev is not None and prev.kind in ("direct", "continued") and k - prev_sentence <= 2:
                     a = Attribution(prev.source, prev.source_actor, -1, -1, -1, -1, qs + 1, qe - 1, "continued")
                 elif a is None:  # someone's words, but whose is not said here
                     a = Attribution(UNNAMED_SOURCE, None, -1, -1, -1, -1, qs + 1, qe - 1, "direct")
                 if a is not None:
+                    if text[qs] not in _OPEN:  # closed without an opening mark: the words start at the paragraph
+                        a.content_start = qs
                     a.content_start = max(a.content_start, sent.start)
                     a.content_end = min(a.content_end, sent.end)
                     if a.source_start >= 0 and a.source.lower() in _PRONOUNS and a.source_actor is None:
@@ -203,13 +235,13 @@ class AttributionFinder:
                         continue  # the speaker's own mention is the author's
                     if a.source_actor is not None and a.source_actor == m.actor:
                         continue  # a speaker's own "I"/"we" inside its quote is not evaluated by itself
-                    if best is None or a.content_end - a.content_start < best.content_end - best.content_start:
+                    if best is None or _narrower(a, best):
                         best = a
             out.append(best)
         return out
 
     # ------------------------------------------------------------------ quotes
-    def _quote_attribution(self, text, sent, qs, qe, mentions, doc) -> Attribution | None:
+    def _quote_attribution(self, text, sent, qs, qe, mentions, doc) -> Attribution | object | None:
         after = text[qe : sent.end]
         m = _SAY_AFTER.match(after)
         if m:
@@ -223,6 +255,8 @@ class AttributionFinder:
             base = qs - len(before)
             ss, se = base + m.start("src"), base + m.end("src")
             cs, ce = base + m.start("cue"), base + m.end("cue")
+            if _AS_BEFORE.search(text, max(sent.start, ss - 12), ss) or _AS_FIRST.match(text, ss, se):
+                return _ENDORSED  # "as X writes, '...'": the writer adopts the quote
             parsed = _parsed_subject(doc, sent, cs, qs, qe)
             if parsed is not None:  # the pattern's name may run over words ("X who voted for Y are ... and says")
                 ss, se, heads = parsed
@@ -234,7 +268,14 @@ class AttributionFinder:
             ss, se = base + m.start("src"), base + m.end("src")
             return _make(text, ss, se, -1, -1, qs + 1, qe - 1, "direct", mentions)
         if doc is not None:  # the cue sits elsewhere in the sentence ("X, who said '...', ...")
-            for tok in doc:
+            # a cue whose clause holds the quote first, the innermost such ("X, whom Y praised, said Z was '...'")
+            inside = [t for t in doc if qs < sent.start + t.idx < qe]
+            first = inside[0] if inside else None
+            cues = sorted(
+                (t for t in doc if t.lower_ in CUE_FORMS),
+                key=lambda t: (first is None or first not in t.subtree, sum(1 for _ in t.subtree), t.i),
+            )
+            for tok in cues:
                 off = sent.start + tok.idx
                 if tok.lower_ in CUE_FORMS:
                     if qs <= off < qe:
@@ -259,6 +300,14 @@ class AttributionFinder:
             unnamed = self._unnamed(tok, base, mentions)
             if unnamed is not None:
                 found.append(unnamed)
+                continue
+            claim = _claim_clause(tok, base, mentions)
+            if claim is not None:
+                found.append(claim)
+                continue
+            viewer = _viewpoint(tok, base, mentions)
+            if viewer is not None:
+                found.append(viewer)
                 continue
             if tok.lower_ == "according" and tok.dep_ == "prep":
                 to = next((c for c in tok.children if c.lower_ == "to"), None)
@@ -288,6 +337,8 @@ class AttributionFinder:
                 )
                 continue
             if tok.lower_ in CUE_FORMS:
+                if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
+                    continue
                 verb = tok
             elif (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS) or (
                 tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp"
@@ -295,10 +346,27 @@ class AttributionFinder:
                 verb = tok.head  # "X took a swipe at Y", "X was critical of Y": the light verb's subject evaluates
             else:
                 continue
-            subj = _subject(verb)
+            subj = _gerund_subject(verb) if verb is tok else None
+            subj = subj or _subject(verb)
+            repaired = verb is tok and _misparsed_verb(tok) and (subj is None or not _content_tokens(verb, subj))
+            if repaired:
+                subj = _repaired_subject(tok)
             if subj is None:
                 continue
-            content = _content_tokens(verb, subj)
+            if CUE_FORMS.get(verb.lower_) in _READ_INTO and not _names_an_actor(subj, base, mentions):
+                continue  # "the files reveal that X ...": what a thing shows is the writer's reading
+            if repaired:  # the parse gives the verb no clause: what follows it is what it says
+                content = [t for t in doc[tok.i + 1 :] if not t.is_space]
+                while content and content[-1].is_punct:
+                    content.pop()
+            else:
+                content = _content_tokens(verb, subj)
+            if verb.dep_ == "relcl" and any(
+                c.dep_ == "dobj" and c.lower_ in _RELATIVE_OBJECTS and c.i < verb.i for c in verb.children
+            ):
+                # "X, whom Y criticized": the relative pronoun stands for X, the evaluated antecedent
+                start = min(t.i for t in verb.subtree)
+                content = [t for t in verb.head.subtree if t.i < start and not t.is_punct] + content
             if not content:
                 continue
             ss, se = subj[0].idx, subj[-1].idx + len(subj[-1])
@@ -320,15 +388,25 @@ class AttributionFinder:
 
         The evaluated subject is content; the source is the "from" phrase when there is one, else unnamed."""
         verb = None
-        if tok.lower_ in CUE_FORMS and CUE_FORMS[tok.lower_] in _PASSIVE_CUES:
+        if (
+            tok.dep_ == "amod"
+            and CUE_FORMS.get(tok.lower_) in _EVALUATED_PARTICIPLES
+            and tok.lower_.endswith("ed")
+            and tok.head.i > tok.i
+            and not _misparsed_verb(tok)
+        ):
+            verb = tok.head  # "the widely criticized plan by X": the noun phrase is what others evaluate
+        elif tok.lower_ in CUE_FORMS and CUE_FORMS[tok.lower_] in _PASSIVE_CUES:
             if any(c.dep_ == "nsubjpass" for c in tok.children) and not any(c.dep_ == "agent" for c in tok.children):
                 verb = tok
         elif tok.lower_ in _NOUN_CUES and tok.dep_ in ("dobj", "pobj", "attr") and tok.head.lower_ in _NOUN_CUE_VERBS:
             verb = tok.head
+            if verb.lower_ == "under" and verb.head.lower_ in ("come", "came", "comes", "coming"):
+                verb = verb.head  # "saw X come under fire": the clause of "come", X included
         elif (
             tok.lower_ in _JUDGED
             and any(c.dep_ == "nsubjpass" for c in tok.children)
-            and any(c.lower_ == _JUDGED[tok.lower_] for c in tok.children)
+            and any(c.lower_ == _JUDGED[tok.lower_] for c in tok.subtree if c.i > tok.i)
         ):
             verb = tok  # "X was widely seen as ...", "X is regarded as a threat (by Y)"
         if verb is None:
@@ -344,7 +422,15 @@ class AttributionFinder:
             None,
         )
         skip = set(source.subtree) if source is not None else set()
+        if source is None:
+            source, phrase = _named_elsewhere(verb)
+            skip = set(phrase.subtree) if phrase is not None else skip
+        for c in verb.children:  # another source's phrase is not this evaluation's content
+            if c.lower_ == "according":
+                skip.update(c.subtree)
         tokens = [t for t in verb.subtree if t not in skip]
+        while len(tokens) > 1 and tokens[-1].is_punct:
+            tokens.pop()
         cs, ce = tokens[0].idx, tokens[-1].idx + len(tokens[-1])
         if source is None:
             return Attribution(
@@ -363,9 +449,29 @@ class AttributionFinder:
         return _make(tok.doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(src))
 
 
+def _named_elsewhere(verb):
+    """(source, the phrase naming it) when an agentless passive names its source in a side phrase: "X was
+    criticized, with Y saying ...", "X was accused of ... in a book by Y"; (None, None) when there is none."""
+    for c in verb.subtree:  # the phrase may hang on a gerund of the clause ("accused of spying ... in a book by Y")
+        if c.dep_ != "prep" or (c.head.i != verb.i and c.lower_ != "in"):
+            continue
+        for g in c.children:
+            if c.lower_ == "with" and g.dep_ == "pcomp":
+                subj = next((s for s in g.children if s.dep_ == "nsubj"), None)
+                if subj is not None:
+                    return subj, c
+            if c.lower_ == "in" and g.dep_ == "pobj" and g.lower_ in _MEDIUM:
+                by = next((b for b in g.children if b.lower_ == "by"), None)
+                author = next((a for a in by.children if a.dep_ == "pobj"), None) if by is not None else None
+                if author is not None:
+                    return author, c
+    return None, None
+
+
 #: Cue verbs whose agentless passive reports someone's evaluation ("is accused of", "was widely criticized").
 _PASSIVE_CUES = frozenset(
     [
+        "charge",
         "accuse",
         "allege",
         "criticize",
@@ -382,10 +488,81 @@ _PASSIVE_CUES = frozenset(
         "label",
     ]
 )
+#: Nouns whose "that" clause is someone's view ("X's insistence that Y lied", "pushing a narrative that Y ...").
+#: Left out: words by which the writer judges the clause ("myth", "lie", "fact") or only names it ("idea", "news").
+_CLAIM_NOUNS = frozenset(
+    """
+    claim claims belief beliefs insistence assertion assertions allegation allegations accusation accusations
+    narrative argument contention charge charges suggestion warning warnings complaint complaints smear smears
+    """.split()  # noqa: SIM905
+)
+#: Verbs whose subject holds the view the claim noun they take names ("X pushed the claim that ...").
+_CLAIM_HOLDERS = frozenset(
+    f
+    for v in ("push", "champion", "spread", "peddle", "repeat", "make", "voice", "advance", "promote", "float")
+    for f in _forms(v)
+) | {"made", "spread", "pushed"}
+
+
+def _possessor(noun):
+    """The possessor of a noun: its "poss" child, or a name ending in s before a bare apostrophe ("X Sykes’
+    belief"), which the parser often leaves as punctuation."""
+    holder = next((c for c in noun.children if c.dep_ == "poss"), None)
+    if holder is not None or noun.i < 2:
+        return holder
+    mark, name = noun.doc[noun.i - 1], noun.doc[noun.i - 2]
+    if mark.text in ("'", "\u2019") and name.lower_.endswith("s") and name.text[:1].isupper():
+        return name
+    return None
+
+
+_NOMINAL = frozenset(["nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod"])
+
+
+def _claim_clause(tok, base, mentions) -> Attribution | None:
+    """The "that" clause of a claim noun, held by the noun's possessor ("X's claim that ..."), by the subject of a
+    verb that voices it ("X pushed the claim that ..."), or else by an unnamed source ("the allegation that ...")."""
+    if tok.lower_ not in _CLAIM_NOUNS or tok.dep_ not in _NOMINAL:
+        return None  # "claims" may be the verb ("X claims that ..."), which the cue rules take
+    clause = next(
+        (
+            c
+            for c in tok.children
+            if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        ),
+        None,
+    )
+    if clause is None:
+        return None
+    content = list(clause.subtree)
+    cs, ce = content[0].idx, content[-1].idx + len(content[-1])
+    holder = _possessor(tok)
+    if holder is not None:
+        src = [t for t in holder.subtree if t.dep_ != "case" and t.i < tok.i and t.text not in ("'", "\u2019")]
+    elif tok.dep_ == "dobj" and tok.head.lower_ in _CLAIM_HOLDERS:
+        src = _subject(tok.head)
+    elif tok.dep_ in ("nsubj", "nsubjpass"):
+        return None  # "The argument that ... is weak": a view the writer weighs, not one the sentence reports
+    else:
+        src = None
+    if not src:
+        return Attribution(
+            UNNAMED_SOURCE, None, -1, -1, tok.idx + base, tok.idx + len(tok) + base, cs + base, ce + base, "reported"
+        )
+    ss, se = src[0].idx, src[-1].idx + len(src[-1])
+    return _make(tok.doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(src))
+
+
 #: Judgement verbs that report a view only in the passive ("X is widely seen as"), with the word their
 #: complement needs. "Considered"/"deemed" are left out: in the annotated data they mostly carry the writer's
 #: own framing ("X is considered the architect of ...").
 _JUDGED = {
+    "interpreted": "as",
+    "painted": "as",
+    "portrayed": "as",
+    "depicted": "as",
+    "characterized": "as",
+    "characterised": "as",
     "seen": "as",
     "viewed": "as",
     "regarded": "as",
@@ -393,10 +570,34 @@ _JUDGED = {
 }
 #: Nouns that carry an evaluation from others ("faced criticism from", "came under fire", "drew praise").
 _NOUN_CUES = frozenset(
-    ["criticism", "fire", "backlash", "outrage", "condemnation", "accusations", "allegations", "praise", "scrutiny"]
+    [
+        "criticism",
+        "fire",
+        "backlash",
+        "outrage",
+        "condemnation",
+        "accusations",
+        "allegations",
+        "praise",
+        "scrutiny",
+        "charges",
+    ]
 )
+#: Participles that, before a noun, report others' evaluation of it ("the widely criticized plan"); not
+#: "so-called", "alleged", "accused", "labeled", which name or distance rather than evaluate.
+_EVALUATED_PARTICIPLES = frozenset(["criticize", "criticise", "condemn", "denounce", "praise", "hail", "slam", "blast"])
 _NOUN_CUE_VERBS = frozenset(
     [
+        "brushed",
+        "brushes",
+        "shrugged",
+        "shrugs",
+        "dismissed",
+        "dismisses",
+        "deflected",
+        "deflects",
+        "rebuffed",
+        "weathered",
         "faced",
         "faces",
         "face",
@@ -419,6 +620,7 @@ _EVAL_NOUNS = frozenset(
     """
     criticism criticisms attack attacks swipe swipes broadside broadsides jab jabs dig digs rebuke tirade diatribe
     tribute tributes accusation accusations allegation allegations salvo
+    horror dismay outrage anger frustration disgust disappointment admiration gratitude fire
     """.split()  # noqa: SIM905
 )
 #: Verbs that hand an evaluation noun to its target (not "brushed aside criticism", where the subject is the target).
@@ -430,11 +632,14 @@ _LIGHT_VERBS = frozenset(
         for v in ("take", "launch", "mount", "level", "issue", "deliver", "voice", "express", "make")
         for f in _forms(v)
     }
-    | {f for v in ("offer", "aim", "direct", "pay", "unleash", "hurl", "lob") for f in _forms(v)}
+    | {f for v in ("offer", "aim", "direct", "pay", "unleash", "hurl", "lob", "train", "turn") for f in _forms(v)}
 )
 #: Adjectives of attitude after a copula ("X was critical of Y", "X is sceptical of Y").
 _EVAL_ADJECTIVES = frozenset(
-    "critical dismissive scornful contemptuous supportive skeptical sceptical wary suspicious complimentary".split()  # noqa: SIM905
+    """
+    critical dismissive scornful contemptuous supportive skeptical sceptical wary suspicious complimentary
+    happy unhappy pleased displeased impressed unimpressed angry furious upset disappointed frustrated appalled
+    """.split()  # noqa: SIM905
 )
 
 #: What makes a sentence worth parsing: a quote mark, or a word the attribution rules act on (a cue
@@ -443,11 +648,74 @@ _EVAL_ADJECTIVES = frozenset(
 _CUE_WORDS = re.compile(
     r"[\"\u201c\u201d]|\b(?:"
     + "|".join(
-        sorted({*CUE_FORMS, *_NOUN_CUES, *_EVAL_NOUNS, *_EVAL_ADJECTIVES, *_JUDGED, "according"}, key=len, reverse=True)
+        sorted(
+            {*CUE_FORMS, *_NOUN_CUES, *_EVAL_NOUNS, *_EVAL_ADJECTIVES, *_JUDGED, *_CLAIM_NOUNS, "according"},
+            key=len,
+            reverse=True,
+        )
     )
-    + r")\b",
+    + r")\b|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
+
+
+def needs_parse(sentence: str) -> bool:
+    """Whether a sentence holds a quote mark or a word the parse-based rules act on (the parser's gate)."""
+    return _CUE_WORDS.search(sentence) is not None
+
+
+_VIEW_NOUNS = frozenset(["eyes", "view", "opinion", "mind"])
+
+
+def _viewpoint(tok, base, mentions) -> Attribution | None:
+    """A clause framed as someone's view by a phrase opening the sentence: "To X, Y is ...", "In the eyes of X,
+    ...", "In X's view, ..."; the holder must be an actor, a pronoun, a name or a plural group ("To critics, ").
+    Read from the words up to the first comma, which the parser often hangs on the wrong head."""
+    doc = tok.doc
+    if tok.lower_ not in ("to", "in") or any(t.dep_ != "cc" for t in doc[: tok.i]):
+        return None
+    comma = next((t.i for t in doc[tok.i + 1 : tok.i + 9] if t.text == ","), None)
+    if comma is None or comma == tok.i + 1:
+        return None
+    words = list(doc[tok.i + 1 : comma])
+    if tok.lower_ == "in":
+        view = next((i for i, t in enumerate(words) if t.lower_ in _VIEW_NOUNS), None)
+        if view is None:
+            return None
+        if view + 1 < len(words) and words[view + 1].lower_ == "of":
+            src = words[view + 2 :]  # "in the eyes of X"
+        elif view == len(words) - 1:
+            src = [t for t in words[:view] if t.lower_ not in ("the", "'s", "’s")]  # "in X's view"
+        else:
+            return None
+    else:
+        src = words
+    if not src or any(t.lower_ in _VIEW_NOUNS for t in src):
+        return None
+    head = src[-1]
+    named = _names_an_actor(src, base, mentions) or head.text[:1].isupper()
+    if not named and not (head.lower_.endswith("s") and not head.lower_.endswith("ss")):
+        return None
+    clause = [t for t in doc[comma + 1 :] if not t.is_space]
+    while clause and clause[-1].is_punct:
+        clause.pop()
+    if not clause:
+        return None
+    ss, se = src[0].idx, src[-1].idx + len(src[-1])
+    cs, ce = clause[0].idx, clause[-1].idx + len(clause[-1])
+    return _make(
+        doc.text,
+        ss,
+        se,
+        tok.idx,
+        tok.idx + len(tok),
+        cs,
+        ce,
+        "reported",
+        mentions,
+        base,
+        [(head.idx, head.idx + len(head))],
+    )
 
 
 # ---------------------------------------------------------------------- helpers
@@ -471,6 +739,10 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 next_para = n if next_para == -1 else next_para
             end_para = next_para
             j = text.find(_OPEN[ch], i + 1, end_para)
+            if j == -1 and ch == '"' and not text[i + 1 : end_para].strip():
+                spans.append((para, i + 1))  # a straight mark ending its paragraph closes a quotation begun before
+                i += 1
+                continue
             if j == -1:
                 spans.append((i, end_para))
                 i = end_para
@@ -480,8 +752,16 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
             continue
         i += 1
     return [
-        (s, e) for s, e in spans if len(text[s + 1 : e - 1].split()) > 3 or re.search(r"[.!?,]\W*$", text[s : e - 1])
+        (s, e)
+        for s, e in spans
+        if (len(text[s + 1 : e - 1].split()) > 3 or re.search(r"[.!?,]\W*$", text[s : e - 1]))
+        and not _TITLE.fullmatch(text[s + 1 : e - 1])
     ]
+
+
+#: A quoted name or title, not speech: capitalized words (and the small words of titles), no clause punctuation
+#: ("the “Black Sea Fishing League”", “The Art of Winning”).
+_TITLE = re.compile(r"\s*[A-Z][\w'\u2019&-]*(?:\s+(?:[A-Z][\w'\u2019&-]*|of|the|and|for|in|on|a|an|to))*\s*")
 
 
 def _opens(text: str, i: int) -> bool:
@@ -505,19 +785,73 @@ def _subject(tok, depth: int = 0):
     if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
         return _subject(tok.head, depth + 1)
     if depth < 2 and tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "X went on to criticize", "by calling"
+        obj = next((c for c in tok.head.head.children if c.dep_ == "dobj"), None)
+        if obj is not None and tok.head.lower_ in ("for", "of") and obj.i < tok.i:
+            return list(obj.subtree)  # "X blamed Y for calling ...": the gerund is the object's act, not X's
         return _subject(tok.head.head, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
     return None
 
 
+def _gerund_subject(tok):
+    """The subject the parser split from a cue gerund after a preposition: "culminating in X saying that ...",
+    "amid X warning that ..." (X hung on the preposition, the gerund on the verb)."""
+    if not tok.lower_.endswith("ing") or tok.i == 0 or any(c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return None
+    noun = tok.doc[tok.i - 1]
+    if (
+        noun.dep_ != "pobj"
+        or noun.head.lower_ not in ("in", "with", "amid", "after", "despite")
+        or not noun.text[:1].isupper()
+    ):
+        return None
+    return [t for t in noun.subtree if t.i < tok.i]
+
+
+def _misparsed_verb(tok) -> bool:
+    """A finite cue verb the small parser took for an adjective or left without a subject: "X, a senator,
+    slammed[amod] Y's record", "X also suggested[ROOT, X an adverb] that ...". A participle after a
+    determiner or an adjective ("the accused man", "a noted author") is a real adjective and stays one."""
+    if not (tok.lower_.endswith("ed") or tok.lower_ in ("said", "told", "wrote", "says", "spoke")):
+        return False
+    if tok.i == 0:
+        return False
+    before = tok.doc[tok.i - 1]
+    if tok.dep_ == "amod":
+        if before.is_lower and before.lower_.endswith("ly"):  # "X repeatedly hammered Y", not "the widely hailed Y"
+            return tok.i < 2 or tok.doc[tok.i - 2].dep_ not in ("det", "poss")
+        return before.text in (",", ")")
+    return tok.dep_ == "ROOT" and not any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in tok.children)
+
+
+def _repaired_subject(tok):
+    """The subject of a misparsed cue verb: its own nsubj, the subject of the sentence root before it ("X,
+    vying to be ..., slammed Y"), or a capitalized name opening the sentence ("X also suggested ...")."""
+    own = next((c for c in tok.children if c.dep_ == "nsubj"), None)
+    if own is not None:
+        return list(own.subtree)
+    doc = tok.doc
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.i != tok.i:
+        subj = next((c for c in root.children if c.dep_ == "nsubj" and c.i < tok.i), None)
+        if subj is not None:
+            return [t for t in subj.subtree if t.i < tok.i]
+        return None
+    words = [t for t in doc[: tok.i] if not (t.lower_ in ("also", "then") or (t.is_lower and t.lower_.endswith("ly")))]
+    if words and len(words) <= 5 and all(t.text[:1].isupper() or t.is_punct for t in words):
+        return words
+    return None
+
+
 _RELATIVE = frozenset(["who", "that", "which"])
+_RELATIVE_OBJECTS = frozenset(["whom", "who", "which", "that"])
 #: Nouns for what a source issues or takes to speak: a cue verb attached to one ("X issued a statement
 #: calling Y ...") speaks for the subject of the verb that governs the noun.
 _MEDIUM = frozenset(
     """
     statement statements tweet tweets memo letter post message video op-ed column email note release remarks
-    speech interview opportunity chance occasion time ad advertisement mailer editorial essay
+    speech interview opportunity chance occasion time ad advertisement mailer editorial essay book report article
     """.split()  # noqa: SIM905
 )
 
@@ -641,6 +975,13 @@ def _actor_in(text, ss, se, heads, mentions, base) -> str | None:
             ):
                 return m.actor
     return None
+
+
+def _narrower(a: Attribution, b: Attribution) -> bool:
+    """Whether ``a`` holds content more tightly than ``b``; on equal content a named source beats an unnamed one
+    ("X was charged with Y, said Z": Z's words, not an unnamed accusation)."""
+    wa, wb = a.content_end - a.content_start, b.content_end - b.content_start
+    return wa < wb or (wa == wb and b.source_start < 0 <= a.source_start)
 
 
 class _People:
