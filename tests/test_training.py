@@ -231,6 +231,26 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
     f1 = model["accuracy"]["newsmtsc-rw-dev"]["macro_f1"]
     assert f"value: {f1:.4f}" in card and f"| {f1:.3f} [" in card
     assert "`label_bias`" in card and "non-commercial" in card
+    assert "| NewsMTSC" not in card  # trained on its own files only: the data table says so
+    assert "a labelled file of the trainer's own" in card
+
+    # a model continued on the project's own data: the card names that data, its provenance and licenses
+    import yaml
+
+    cfg = yaml.safe_load((folder / "train.yaml").read_text())
+    cfg.update(
+        train_sets=["newsmtsc-train", "articlestance-train"],
+        dev_sets=["newsmtsc-rw-dev", "articlestance-dev"],
+        init_from="news-small",
+        sentences_per_set={"newsmtsc-train": 100},
+    )
+    (folder / "train.yaml").write_text(yaml.safe_dump(cfg))
+    card = write_card(folder, result, next(iter(result["models"]))).read_text()
+    assert "datasets: [fhamborg/news_sentiment_newsmtsc, stancekit-articlestance]" in card
+    assert "docs/annotation/articlestance.md" in card and "AI model sessions" in card
+    assert "| CheckThat! 2025" not in card
+    assert "mean macro-F1 of `newsmtsc-rw-dev`, `articlestance-dev`" in card
+    assert "Continued from the trained model `news-small`" in card
 
 
 def test_lora_model_saves_small_and_reloads_identically(tmp_path):

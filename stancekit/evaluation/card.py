@@ -204,10 +204,13 @@ _DATA_ROWS = {
 
 def _data_lines(train_cfg: dict, babe_column: str) -> tuple[str, str]:
     """(front-matter dataset ids, data table rows) for the training sets the folder's train.yaml names."""
-    sets = train_cfg.get("train_sets") or ["newsmtsc-train", "checkthat-train", "babe-train"]
+    sets = train_cfg.get("train_sets", ["newsmtsc-train", "checkthat-train", "babe-train"]) or []
     families = [f for f in _DATA_ROWS if any(name.startswith(f + "-") for name in sets)]
     ids = ", ".join(_DATA_ROWS[f][0] for f in families)
     rows = "".join(_DATA_ROWS[f][1].replace("{babe}", babe_column) + "\n" for f in families)
+    for key, task in (("stance_files", "stance"), ("editorial_files", "editorial")):
+        for path in train_cfg.get(key) or []:
+            rows += f"| `{Path(path).name}` (a labelled file of the trainer's own) | {task} (train) | its owner's |\n"
     return ids, rows
 
 
