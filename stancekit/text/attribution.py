@@ -213,6 +213,8 @@ class AttributionFinder:
             colon = _colon_speech(text, sent, attrs, mentions[k])
             if colon is not None:
                 attrs.append(colon)
+            for a in attrs:
+                _unless_self_named(text, a, mentions[k], people)
             out[k] = [a for a in attrs if a.source.lower() not in _FIRST_PERSON]
             if attrs:
                 prev, prev_sentence = attrs[-1], k
@@ -991,8 +993,11 @@ class _People:
         self._people = sorted((m for m in mentions if m.kind == "person"), key=lambda m: m.end)
         self._ends = [m.end for m in self._people]
 
-    def last_before(self, offset: int) -> MentionRef | None:
+    def last_before(self, offset: int, skip: str | None = None) -> MentionRef | None:
+        """The nearest person mention ending before ``offset`` (of another actor than ``skip``)."""
         i = bisect.bisect_right(self._ends, offset)
+        while i and skip is not None and self._people[i - 1].actor == skip:
+            i -= 1
         return self._people[i - 1] if i else None
 
 
@@ -1004,3 +1009,42 @@ def _resolve_pronoun(a, prev, gap, people: _People) -> tuple[str, str | None]:
     if before is not None:
         return before.actor, before.actor
     return a.source, None
+
+
+#: A speaker named by a pronoun or a common-noun description ("he", "the president", "a spokeswoman").
+_DESCRIBED = re.compile(r"(?:he|she|they|(?:the|a|an)\s+[a-z][\w\s'\u2019-]*)", re.IGNORECASE)
+
+
+_REFERRING = frozenset("he she they his her hers him them their theirs its it himself herself themselves".split())  # noqa: SIM905
+
+
+def _is_name(words: str) -> bool:
+    """Whether a mention is a name, not a pronoun or description that coreference resolved."""
+    return words.lower() not in _REFERRING and not _DESCRIBED.fullmatch(words)
+
+
+def _unless_self_named(text, a: Attribution, mentions, people: _People) -> None:
+    """Undo a resolution that makes a speaker named by a pronoun or description ("he", "the president") an actor
+    its own words name: a speaker seldom speaks of itself in the third person, so the resolution (coreference
+    in the sentence, or the nearest person before) took the wrong actor. The source becomes the nearest other
+    person before a pronoun that the words do not name, else the source's own words."""
+    if a.source_actor is None or a.source_start < 0:
+        return
+    words = text[a.source_start : a.source_end]
+    if not _DESCRIBED.fullmatch(words) or any(w[:1].isupper() for w in words.split()[1:]):
+        return
+    named = {
+        m.actor
+        for m in mentions
+        if a.content_start <= m.start
+        and m.end <= a.content_end
+        and not a.source_start <= m.start < a.source_end
+        and _is_name(text[m.start : m.end])
+    }
+    if a.source_actor not in named:
+        return
+    other = people.last_before(a.source_start, skip=a.source_actor) if words.lower() in _PRONOUNS else None
+    if other is not None and other.actor not in named and not (a.content_start <= other.start < a.content_end):
+        a.source, a.source_actor = other.actor, other.actor
+    else:
+        a.source, a.source_actor = words, None
