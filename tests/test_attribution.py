@@ -366,3 +366,19 @@ def test_maintain_without_a_clause_is_not_speech(tools):
     assert all(r[1:] == ("author", "author") for r in rows)
     said = holders(tools, "Senator Alma Rizzo maintained that the Velonian Labour Party had lied.")[0]
     assert [r[1:] for r in said if r[0] != "Alma Rizzo"] == [("Alma Rizzo", "source")]
+
+
+def test_a_lawsuit_against_someone_is_the_filers_stance(tools):
+    rows = holders(tools, "The Velonian Labour Party filed a lawsuit against Mayor Dana Pell over the budget.")[0]
+    assert ("Dana Pell", "Velonian Labour Party", "source") in rows
+
+
+def test_a_raised_passive_subject_speaks_through_its_infinitive(tools):
+    rows = holders(tools, "Senator Alma Rizzo is expected to argue that the Velonian government wasted the grant.")[0]
+    assert [r[1:] for r in rows if r[0] != "Alma Rizzo"] == [("Alma Rizzo", "source")]
+
+
+def test_a_headline_verb_parsed_as_a_noun_keeps_its_subject(tools):
+    # the parser reads "UNICEF launches" as a noun compound; "launches" has an object, so UNICEF is its subject
+    rows = holders(tools, "UNICEF launches lawsuit against Mayor Dana Pell over permits")[0]
+    assert ("Dana Pell", "UNICEF", "source") in rows

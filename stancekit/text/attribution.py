@@ -347,8 +347,14 @@ class AttributionFinder:
                 if CUE_FORMS[tok.lower_] in _CLAUSE_ONLY and not any(c.dep_ == "ccomp" for c in tok.children):
                     continue  # "X maintained its lead": a speech verb only with a clause ("maintained that ...")
                 verb = tok
-            elif (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS) or (
-                tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp"
+            elif (
+                (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS)
+                or (tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp")
+                or (
+                    tok.lower_ in _ACTION_NOUNS
+                    and tok.dep_ == "dobj"
+                    and any(c.lower_ == "against" and c.dep_ == "prep" for c in (*tok.children, *tok.head.children))
+                )
             ):
                 verb = tok.head  # "X took a swipe at Y", "X was critical of Y": the light verb's subject evaluates
             else:
@@ -630,6 +636,9 @@ _EVAL_NOUNS = frozenset(
     horror dismay outrage anger frustration disgust disappointment admiration gratitude fire
     """.split()  # noqa: SIM905
 )
+#: Legal and political actions one takes against a target ("X filed a lawsuit against Y", "X began impeachment
+#: proceedings against Y"): the verb's subject holds the stance toward the "against" phrase.
+_ACTION_NOUNS = frozenset(["lawsuit", "lawsuits", "suit", "proceedings", "complaint", "complaints", "case"])
 #: Verbs that hand an evaluation noun to its target (not "brushed aside criticism", where the subject is the target).
 _LIGHT_VERBS = frozenset(
     _forms("give")
@@ -656,7 +665,16 @@ _CUE_WORDS = re.compile(
     r"[\"\u201c\u201d]|\b(?:"
     + "|".join(
         sorted(
-            {*CUE_FORMS, *_NOUN_CUES, *_EVAL_NOUNS, *_EVAL_ADJECTIVES, *_JUDGED, *_CLAIM_NOUNS, "according"},
+            {
+                *CUE_FORMS,
+                *_NOUN_CUES,
+                *_EVAL_NOUNS,
+                *_EVAL_ADJECTIVES,
+                *_JUDGED,
+                *_CLAIM_NOUNS,
+                *_ACTION_NOUNS,
+                "according",
+            },
             key=len,
             reverse=True,
         )
@@ -789,6 +807,16 @@ def _subject(tok, depth: int = 0):
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return list(pobj.subtree)
+    if tok.dep_ == "ROOT" and any(c.dep_ == "dobj" for c in tok.children):
+        # a headline verb the parser took for a noun ("X files lawsuit against Y"): it has an object, so the
+        # compound before it is its subject
+        first = next((c for c in tok.children if c.dep_ == "compound" and c.i < tok.i), None)
+        if first is not None:
+            return list(first.subtree)
+    if depth < 2 and tok.dep_ == "xcomp":  # "X is set/expected to begin ...": the raised passive subject
+        raised = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+        if raised is not None:
+            return list(raised.subtree)
     if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
         return _subject(tok.head, depth + 1)
     if depth < 2 and tok.dep_ == "acomp":  # "X is sure to argue", "X was eager to paint Y as": the copula's subject
