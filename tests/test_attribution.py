@@ -354,20 +354,6 @@ def test_the_holder_evaluation_sees_the_kinds_the_analyzer_gives():
     assert predict_holders(pairs)[1] == ("Helen Carter", "source")
 
 
-def test_a_cue_after_an_adjective_takes_the_copulas_subject(tools):
-    # "sure to argue": the parser hangs the cue on the adjective; the one who will argue is the copula's subject
-    rows = holders(tools, "Senator Alma Rizzo is sure to argue that the Velonian government wasted the grant.")[0]
-    assert ("Alma Rizzo", "author", "author") in rows
-    assert [r[1:] for r in rows if r[0] != "Alma Rizzo"] == [("Alma Rizzo", "source")]
-
-
-def test_maintain_without_a_clause_is_not_speech(tools):
-    rows = holders(tools, "Senator Alma Rizzo maintained a steady lead over the Velonian Labour Party all summer.")[0]
-    assert all(r[1:] == ("author", "author") for r in rows)
-    said = holders(tools, "Senator Alma Rizzo maintained that the Velonian Labour Party had lied.")[0]
-    assert [r[1:] for r in said if r[0] != "Alma Rizzo"] == [("Alma Rizzo", "source")]
-
-
 def test_a_lawsuit_against_someone_is_the_filers_stance(tools):
     rows = holders(tools, "The Velonian Labour Party filed a lawsuit against Mayor Dana Pell over the budget.")[0]
     assert ("Dana Pell", "Velonian Labour Party", "source") in rows

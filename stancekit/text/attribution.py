@@ -39,9 +39,6 @@ CUE_LEMMAS = frozenset(
 #: admits (a factive verb: the writer takes the clause as true, which the guidelines count as the writer's).
 #: They still tag a direct quote.
 _ANNOUNCED = frozenset(["announce", "admit", "acknowledge", "concede"])
-#: Cues that are speech verbs only with a reported clause ("X maintains that ..."), not with an object ("X
-#: maintained high approval"). They still tag a direct quote.
-_CLAUSE_ONLY = frozenset(["maintain"])
 #: Cues that report a speaker only when an actor is their subject ("X revealed that ..."); with a thing as
 #: subject ("the text implies", "the event revealed") the clause is the writer's reading of it.
 _READ_INTO = frozenset(["reveal", "imply"])
@@ -344,8 +341,6 @@ class AttributionFinder:
             if tok.lower_ in CUE_FORMS:
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
-                if CUE_FORMS[tok.lower_] in _CLAUSE_ONLY and not any(c.dep_ == "ccomp" for c in tok.children):
-                    continue  # "X maintained its lead": a speech verb only with a clause ("maintained that ...")
                 verb = tok
             elif (
                 (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS)
@@ -638,7 +633,7 @@ _EVAL_NOUNS = frozenset(
 )
 #: Legal and political actions one takes against a target ("X filed a lawsuit against Y", "X began impeachment
 #: proceedings against Y"): the verb's subject holds the stance toward the "against" phrase.
-_ACTION_NOUNS = frozenset(["lawsuit", "lawsuits", "suit", "proceedings", "complaint", "complaints", "case"])
+_ACTION_NOUNS = frozenset(["lawsuit", "lawsuits", "suit", "proceedings", "complaint", "complaints"])
 #: Verbs that hand an evaluation noun to its target (not "brushed aside criticism", where the subject is the target).
 _LIGHT_VERBS = frozenset(
     _forms("give")
@@ -818,8 +813,6 @@ def _subject(tok, depth: int = 0):
         if raised is not None:
             return list(raised.subtree)
     if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
-        return _subject(tok.head, depth + 1)
-    if depth < 2 and tok.dep_ == "acomp":  # "X is sure to argue", "X was eager to paint Y as": the copula's subject
         return _subject(tok.head, depth + 1)
     if depth < 2 and tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "X went on to criticize", "by calling"
         obj = next((c for c in tok.head.head.children if c.dep_ == "dobj"), None)
