@@ -368,3 +368,10 @@ def test_a_headline_verb_parsed_as_a_noun_keeps_its_subject(tools):
     # the parser reads "UNICEF launches" as a noun compound; "launches" has an object, so UNICEF is its subject
     rows = holders(tools, "UNICEF launches lawsuit against Mayor Dana Pell over permits")[0]
     assert ("Dana Pell", "UNICEF", "source") in rows
+
+
+def test_the_writers_loaded_adjective_on_the_object_keeps_it_the_writers(tools):
+    rows = holders(tools, "Senator Alma Rizzo slammed Mayor Dana Pell's reckless budget on Tuesday.")[0]
+    assert all(r[1:] == ("author", "author") for r in rows)
+    plain = holders(tools, "Senator Alma Rizzo slammed Mayor Dana Pell's budget on Tuesday.")[0]
+    assert [r[1:] for r in plain if r[0] != "Alma Rizzo"] == [("Alma Rizzo", "source")]

@@ -940,9 +940,25 @@ def _content_tokens(tok, subj):
             continue
         if c.i in skip or c.dep_ in _NOT_CONTENT:
             continue
+        if c.dep_ == "dobj" and any(g.dep_ == "amod" and g.lower_ in _LOADED for g in c.children):
+            continue  # "X ripped Y's botched response": the writer's own word judges the object, not X's
         keep.extend(t for t in c.subtree if t.i not in skip)
     keep.sort(key=lambda t: t.i)
     return keep
+
+
+#: The writer's evaluative modifiers on a reported act's object ("X slammed Y's reckless plan"): the judgement in
+#: the adjective is the writer's, so the object is not the speaker's content. Common loaded adjectives of
+#: political news, both directions; neutral descriptive ones ("new", "controversial", "proposed") are left out.
+_LOADED = frozenset(
+    """
+    botched bungled fumbling failed failing disastrous catastrophic reckless radical extreme extremist bogus phony
+    fake dishonest corrupt cruel violent dangerous racist bigoted outrageous shameful disgraceful absurd ridiculous
+    insane chaotic incompetent inept worst misguided hateful vile despicable lawless illegal unhinged deranged
+    pathetic sham baseless unfounded ludicrous draconian heartless callous inhumane xenophobic divisive toxic
+    brilliant heroic courageous visionary historic
+    """.split()  # noqa: SIM905
+)
 
 
 _FRONTED = frozenset(["prep", "advcl", "advmod", "npadvmod", "intj"])
