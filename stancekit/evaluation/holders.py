@@ -1,8 +1,10 @@
 """Holder accuracy on the annotated article-stance pairs: author vs source, and the source's name.
 
-Each annotated sentence is attributed on its own (the annotators saw it alone), with the annotated
-actor mentions as the mentions, so the figures measure attribution, not actor finding. Only
-non-neutral pairs carry a holder label. The trivial baseline says "author" for every pair.
+Each annotated sentence is attributed on its own (the annotators saw it alone). The annotated actor
+mentions are the scored mentions, so the figures measure attribution, not actor finding; their names and
+kinds, and the pronoun mentions coreference adds, come from the analyzer's own actor finding
+(:class:`PipelineMentions`), so attribution sees what ``Analyzer.analyze()`` hands it. Only non-neutral
+pairs carry a holder label. The trivial baseline says "author" for every pair.
 """
 
 from __future__ import annotations
