@@ -16,24 +16,23 @@ from collections import defaultdict
 
 from stancekit.data.articlestance import load_pairs
 from stancekit.data.paths import data_root
-from stancekit.evaluation.holders import evaluate_holders, name_matches, predict_holders_with_words
-from stancekit.text.attribution import AttributionFinder, MentionRef, needs_parse
-from stancekit.text.segmentation import Span
+from stancekit.evaluation.holders import (
+    PipelineMentions,
+    attribute_sentences,
+    evaluate_holders,
+    name_matches,
+    predict_holders_with_words,
+)
+from stancekit.text.attribution import AttributionFinder, needs_parse
 
 SPLITS = ("train", "dev")
 
 
-def attributed(pairs: list[dict], finder: AttributionFinder) -> list[tuple[tuple[str, str], str, list]]:
+def attributed(pairs: list[dict], finder: AttributionFinder, actors) -> list[tuple[tuple[str, str], str, list]]:
     """(holder, holder_kind), the source's words, and the sentence's attributions, per pair."""
-    by_sentence: dict[str, list[int]] = defaultdict(list)
-    for i, p in enumerate(pairs):
-        by_sentence[p["sid"]].append(i)
-    holders = predict_holders_with_words(pairs, finder)
+    holders = predict_holders_with_words(pairs, finder, actors)
     out: list = [None] * len(pairs)
-    for idx in by_sentence.values():
-        text = pairs[idx[0]]["text"]
-        refs = [MentionRef(pairs[i]["start"], pairs[i]["end"], pairs[i]["mention"], "unknown") for i in idx]
-        attrs = finder.find(text, [Span(0, len(text), text)], [refs])[0]
+    for idx, _, _, attrs in attribute_sentences(pairs, finder, actors):
         for i in idx:
             out[i] = (*holders[i], attrs)
     return out
@@ -45,10 +44,10 @@ def _show(text: str, a) -> str:
     return f"{a.kind}: source={a.source!r} (span {src!r}) cue={cue!r} content={text[a.content_start : a.content_end]!r}"
 
 
-def errors(pairs: list[dict], finder: AttributionFinder) -> list[dict]:
-    actors = [p for p in pairs if p.get("actor")]
+def errors(pairs: list[dict], finder: AttributionFinder, actors) -> list[dict]:
+    items = [p for p in pairs if p.get("actor")]
     out = []
-    for p, ((holder, kind), words, attrs) in zip(actors, attributed(actors, finder), strict=True):
+    for p, ((holder, kind), words, attrs) in zip(items, attributed(items, finder, actors), strict=True):
         if p.get("stance") not in ("negative", "positive") or not p.get("holder"):
             continue
         if kind != p["holder"]:
@@ -89,15 +88,21 @@ def main() -> None:
     ap.add_argument("--errors", action="store_true", help="list each wrong pair")
     ap.add_argument("--kind", default=None, help="only errors whose kind starts with this ('kind:author', 'source')")
     ap.add_argument("--json", action="store_true", help="errors as JSON lines")
+    ap.add_argument(
+        "--annotated-only",
+        action="store_true",
+        help="attribute with the annotated spans alone (kind unknown), not the analyzer's actor finding",
+    )
     ap.add_argument("--gate", type=int, default=0, help="also print the parser gate's pass rate on N sentences")
     args = ap.parse_args()
     if args.gate:
         passed, total = gate_rate(args.gate)
         print(f"parser gate: {passed}/{total} NewsMTSC train sentences ({passed / total:.1%})")
     finder = AttributionFinder()
+    actors = False if args.annotated_only else PipelineMentions()
     for split in args.splits:
         pairs = load_pairs(split)
-        r = evaluate_holders(pairs, finder)
+        r = evaluate_holders(pairs, finder, actors)
         b = r["baseline_always_author"]
         print(
             f"articlestance-{split}: {r['pairs']} polar pairs ({r['sentences']} sentences) | holder kind "
@@ -106,7 +111,7 @@ def main() -> None:
         )
         if not args.errors:
             continue
-        errs = errors(pairs, finder)
+        errs = errors(pairs, finder, actors)
         counts: dict[str, int] = defaultdict(int)
         for e in errs:
             counts[e["error"]] += 1

@@ -18,3 +18,10 @@ def test_resolved_pronoun_does_not_match_another_source():
 def test_names_still_match_by_their_words():
     assert name_matches("Dana Whitlock", "Mayor Dana Whitlock", "Whitlock")
     assert not name_matches("Brian Oduya", "Oduya", "Whitlock")
+
+
+def test_canonical_holder_matches_the_annotated_words_of_its_mention():
+    # the pipeline names the source by its canonical name; the annotator wrote the sentence's words
+    assert name_matches("Democratic Party", "Senate Democrats", "Democrats")
+    assert name_matches("United States", "the White House", "The White House")
+    assert not name_matches("Democratic Party", "Senate Democrats", "Republicans")

@@ -323,17 +323,18 @@ def run(args) -> dict:
 def evaluate_holder_sets(data_dir) -> dict:
     """Holder accuracy on the annotated article-stance dev and test splits (empty when not installed)."""
     from stancekit.data.articlestance import load_pairs
-    from stancekit.evaluation.holders import evaluate_holders
+    from stancekit.evaluation.holders import PipelineMentions, evaluate_holders
     from stancekit.text.attribution import AttributionFinder
 
     finder = AttributionFinder()
+    actors = PipelineMentions()  # the analyzer's actor finding: kinds, canonical names, coreference mentions
     out = {}
     for split in ("dev", "test"):
         try:
             pairs = load_pairs(split, data_dir)
         except (DataError, OSError):  # the shared datasets the pairs point into are not all there
             return {}
-        out[f"articlestance-{split}"] = evaluate_holders(pairs, finder)
+        out[f"articlestance-{split}"] = evaluate_holders(pairs, finder, actors)
     return out
 
 

@@ -213,6 +213,8 @@ class AttributionFinder:
             colon = _colon_speech(text, sent, attrs, mentions[k])
             if colon is not None:
                 attrs.append(colon)
+            for a in attrs:
+                _unless_self_named(text, a, mentions[k], people)
             out[k] = [a for a in attrs if a.source.lower() not in _FIRST_PERSON]
             if attrs:
                 prev, prev_sentence = attrs[-1], k
@@ -340,8 +342,14 @@ class AttributionFinder:
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
                 verb = tok
-            elif (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS) or (
-                tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp"
+            elif (
+                (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS)
+                or (tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp")
+                or (
+                    tok.lower_ in _ACTION_NOUNS
+                    and tok.dep_ == "dobj"
+                    and any(c.lower_ == "against" and c.dep_ == "prep" for c in (*tok.children, *tok.head.children))
+                )
             ):
                 verb = tok.head  # "X took a swipe at Y", "X was critical of Y": the light verb's subject evaluates
             else:
@@ -623,6 +631,9 @@ _EVAL_NOUNS = frozenset(
     horror dismay outrage anger frustration disgust disappointment admiration gratitude fire
     """.split()  # noqa: SIM905
 )
+#: Legal and political actions one takes against a target ("X filed a lawsuit against Y", "X began impeachment
+#: proceedings against Y"): the verb's subject holds the stance toward the "against" phrase.
+_ACTION_NOUNS = frozenset(["lawsuit", "lawsuits", "suit", "proceedings", "complaint", "complaints"])
 #: Verbs that hand an evaluation noun to its target (not "brushed aside criticism", where the subject is the target).
 _LIGHT_VERBS = frozenset(
     _forms("give")
@@ -649,7 +660,16 @@ _CUE_WORDS = re.compile(
     r"[\"\u201c\u201d]|\b(?:"
     + "|".join(
         sorted(
-            {*CUE_FORMS, *_NOUN_CUES, *_EVAL_NOUNS, *_EVAL_ADJECTIVES, *_JUDGED, *_CLAIM_NOUNS, "according"},
+            {
+                *CUE_FORMS,
+                *_NOUN_CUES,
+                *_EVAL_NOUNS,
+                *_EVAL_ADJECTIVES,
+                *_JUDGED,
+                *_CLAIM_NOUNS,
+                *_ACTION_NOUNS,
+                "according",
+            },
             key=len,
             reverse=True,
         )
@@ -782,6 +802,16 @@ def _subject(tok, depth: int = 0):
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
             if pobj is not None:
                 return list(pobj.subtree)
+    if tok.dep_ == "ROOT" and any(c.dep_ == "dobj" for c in tok.children):
+        # a headline verb the parser took for a noun ("X files lawsuit against Y"): it has an object, so the
+        # compound before it is its subject
+        first = next((c for c in tok.children if c.dep_ == "compound" and c.i < tok.i), None)
+        if first is not None:
+            return list(first.subtree)
+    if depth < 2 and tok.dep_ == "xcomp":  # "X is set/expected to begin ...": the raised passive subject
+        raised = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+        if raised is not None:
+            return list(raised.subtree)
     if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
         return _subject(tok.head, depth + 1)
     if depth < 2 and tok.dep_ == "pcomp" and tok.head.dep_ == "prep":  # "X went on to criticize", "by calling"
@@ -910,9 +940,25 @@ def _content_tokens(tok, subj):
             continue
         if c.i in skip or c.dep_ in _NOT_CONTENT:
             continue
+        if c.dep_ == "dobj" and any(g.dep_ == "amod" and g.lower_ in _LOADED for g in c.children):
+            continue  # "X ripped Y's botched response": the writer's own word judges the object, not X's
         keep.extend(t for t in c.subtree if t.i not in skip)
     keep.sort(key=lambda t: t.i)
     return keep
+
+
+#: The writer's evaluative modifiers on a reported act's object ("X slammed Y's reckless plan"): the judgement in
+#: the adjective is the writer's, so the object is not the speaker's content. Common loaded adjectives of
+#: political news, both directions; neutral descriptive ones ("new", "controversial", "proposed") are left out.
+_LOADED = frozenset(
+    """
+    botched bungled fumbling failed failing disastrous catastrophic reckless radical extreme extremist bogus phony
+    fake dishonest corrupt cruel violent dangerous racist bigoted outrageous shameful disgraceful absurd ridiculous
+    insane chaotic incompetent inept worst misguided hateful vile despicable lawless illegal unhinged deranged
+    pathetic sham baseless unfounded ludicrous draconian heartless callous inhumane xenophobic divisive toxic
+    brilliant heroic courageous visionary historic
+    """.split()  # noqa: SIM905
+)
 
 
 _FRONTED = frozenset(["prep", "advcl", "advmod", "npadvmod", "intj"])
@@ -991,8 +1037,11 @@ class _People:
         self._people = sorted((m for m in mentions if m.kind == "person"), key=lambda m: m.end)
         self._ends = [m.end for m in self._people]
 
-    def last_before(self, offset: int) -> MentionRef | None:
+    def last_before(self, offset: int, skip: str | None = None) -> MentionRef | None:
+        """The nearest person mention ending before ``offset`` (of another actor than ``skip``)."""
         i = bisect.bisect_right(self._ends, offset)
+        while i and skip is not None and self._people[i - 1].actor == skip:
+            i -= 1
         return self._people[i - 1] if i else None
 
 
@@ -1004,3 +1053,42 @@ def _resolve_pronoun(a, prev, gap, people: _People) -> tuple[str, str | None]:
     if before is not None:
         return before.actor, before.actor
     return a.source, None
+
+
+#: A speaker named by a pronoun or a common-noun description ("he", "the president", "a spokeswoman").
+_DESCRIBED = re.compile(r"(?:he|she|they|(?:the|a|an)\s+[a-z][\w\s'\u2019-]*)", re.IGNORECASE)
+
+
+_REFERRING = frozenset("he she they his her hers him them their theirs its it himself herself themselves".split())  # noqa: SIM905
+
+
+def _is_name(words: str) -> bool:
+    """Whether a mention is a name, not a pronoun or description that coreference resolved."""
+    return words.lower() not in _REFERRING and not _DESCRIBED.fullmatch(words)
+
+
+def _unless_self_named(text, a: Attribution, mentions, people: _People) -> None:
+    """Undo a resolution that makes a speaker named by a pronoun or description ("he", "the president") an actor
+    its own words name: a speaker seldom speaks of itself in the third person, so the resolution (coreference
+    in the sentence, or the nearest person before) took the wrong actor. The source becomes the nearest other
+    person before a pronoun that the words do not name, else the source's own words."""
+    if a.source_actor is None or a.source_start < 0:
+        return
+    words = text[a.source_start : a.source_end]
+    if not _DESCRIBED.fullmatch(words) or any(w[:1].isupper() for w in words.split()[1:]):
+        return
+    named = {
+        m.actor
+        for m in mentions
+        if a.content_start <= m.start
+        and m.end <= a.content_end
+        and not a.source_start <= m.start < a.source_end
+        and _is_name(text[m.start : m.end])
+    }
+    if a.source_actor not in named:
+        return
+    other = people.last_before(a.source_start, skip=a.source_actor) if words.lower() in _PRONOUNS else None
+    if other is not None and other.actor not in named and not (a.content_start <= other.start < a.content_end):
+        a.source, a.source_actor = other.actor, other.actor
+    else:
+        a.source, a.source_actor = words, None
