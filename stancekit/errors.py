@@ -107,7 +107,10 @@ class OptionsChangedError(ResumeError):
         def flag(k: str) -> str:
             return "--" + CLI_FLAGS.get(k, k).replace("_", "-")
 
-        return self._message(flag, flag)
+        def name(k: str) -> str:  # what the model or environment decides (its version, spaCy's) has no flag
+            return flag(k) if k in SCORE_FLAGS else k
+
+        return self._message(name, flag)
 
 
 class InputChangedError(OptionsChangedError):
@@ -121,6 +124,11 @@ class InputChangedError(OptionsChangedError):
 
 #: Python keyword -> command-line flag (without dashes) where the two differ.
 CLI_FLAGS = {"fmt": "format", "use_ner": "no_ner", "actors": "actor"}
+#: score()'s keywords that ``stancekit score`` takes as flags; other changed settings are named as they are
+SCORE_FLAGS = frozenset(
+    {"model", "text_column", "id_column", "encoding", "fmt", "chunk_size", "chunk_chars", "max_chars", "actors"}
+    | {"use_ner", "keep_columns", "group_by", "seed", "languages", "batch_size", "precision", "overwrite", "update"}
+)
 
 
 def _short(value, limit: int = 60) -> str:

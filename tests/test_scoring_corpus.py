@@ -106,6 +106,18 @@ def test_a_changed_option_is_named_alone_with_the_flag_of_the_interface(tiny_ana
     assert "--text-column changed: text -> body" in cli and "--overwrite" in cli
 
 
+def test_a_changed_setting_without_a_flag_is_named_without_dashes_on_the_command_line():
+    err = OptionsChangedError(
+        "out",
+        [("stancekit_version", "0.1.0", "0.2.0"), ("spacy_model", "a", "b"), ("use_ner", True, False)],
+        ["overwrite"],
+    )
+    cli = err.cli_message()
+    assert "; stancekit_version changed: 0.1.0 -> 0.2.0" in cli.replace("(", "; ")
+    assert "spacy_model changed" in cli and "--spacy-model" not in cli and "--stancekit-version" not in cli
+    assert "--no-ner changed: True -> False" in cli and cli.endswith("pass --overwrite")
+
+
 def test_a_folder_of_an_older_schema_is_never_resumed(tiny_analyzer, tmp_path):
     src = _write(tmp_path / "in.jsonl", [{"text": a["text"]} for a in _articles(2)])
     tiny_analyzer.score(src, tmp_path / "out", progress=False)
