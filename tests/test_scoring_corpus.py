@@ -308,7 +308,7 @@ def test_python_m_version_and_help_with_defaults():
 @pytest.mark.slow
 def test_ctrl_c_says_how_to_resume_and_the_resumed_run_equals_an_uninterrupted_one(tiny_model_path, tmp_path):
     rows = []
-    for i in range(3):
+    for i in range(5):
         rows += [{**a, "id": f"{a['id']}-{i}"} for a in _articles() if a["id"] != "vd-006"]
     src = _write(tmp_path / "in.jsonl", rows)
 
@@ -326,7 +326,7 @@ def test_ctrl_c_says_how_to_resume_and_the_resumed_run_equals_an_uninterrupted_o
             "--id-column",
             "id",
             "--chunk-size",
-            "3",
+            "1",
             "--quiet",
             "--group-by",
             "outlet",
@@ -343,6 +343,8 @@ def test_ctrl_c_says_how_to_resume_and_the_resumed_run_equals_an_uninterrupted_o
         except (OSError, ValueError, KeyError):
             pass
         time.sleep(0.02)
+    # one document per chunk keeps the job running long after its second chunk, even on a loaded machine
+    assert proc.poll() is None, "the job ended before the test could interrupt it"
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
