@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 from pathlib import Path
@@ -269,6 +270,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("stancekit: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`stancekit analyze ... | head`): stop quietly, as Unix tools do, and point stdout at
+        # devnull so the interpreter's final flush cannot raise again (Python's documented recipe for SIGPIPE).
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except StancekitError as exc:
         message = exc.cli_message() if hasattr(exc, "cli_message") else str(exc)
         print(f"stancekit: error: {message}", file=sys.stderr)

@@ -46,3 +46,23 @@ def test_actors_file_option(tmp_path, tiny_model_path):
     assert [(r["actor"], r["actor_kind"], r["mention"], r["resolved"]) for r in rows] == [
         ("The policy", "group", "policy", "user")
     ]
+
+
+def test_reader_closing_the_pipe_early_is_not_an_error(tiny_model_path):
+    # `stancekit analyze FILE | head -1`: the reader leaves after one line; the command stops quietly.
+    text = " ".join(f"Senator Smith{i} criticised the budget of Governor Jones{i}." for i in range(400))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "stancekit.cli", "analyze", "-", "--model", str(tiny_model_path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO,
+        text=True,
+    )
+    proc.stdin.write(text)
+    proc.stdin.close()
+    assert proc.stdout.readline()  # the first line arrived; then the reader goes away
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=120) == 141
+    assert "Traceback" not in err and "BrokenPipe" not in err
