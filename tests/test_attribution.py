@@ -375,3 +375,42 @@ def test_the_writers_loaded_adjective_on_the_object_keeps_it_the_writers(tools):
     assert all(r[1:] == ("author", "author") for r in rows)
     plain = holders(tools, "Senator Alma Rizzo slammed Mayor Dana Pell's budget on Tuesday.")[0]
     assert [r[1:] for r in plain if r[0] != "Alma Rizzo"] == [("Alma Rizzo", "source")]
+
+
+def test_an_embedded_tweet_is_held_by_the_account_its_signature_names(tools):
+    text = (
+        "Huge win for Mayor Dana Pell tonight! > \u2014 Alma Rizzo (@almarizzo) March 3, 2019 "
+        "The post was one of several about Pell."
+    )
+    rows = [r for sentence in holders(tools, text) for r in sentence if r[0] == "Dana Pell"]
+    # the tweet's words (the segmenter may end a sentence inside the tweet), then the article's words after it
+    assert [r[1:] for r in rows] == [("Alma Rizzo", "source"), ("author", "author")]
+
+
+def test_a_headline_name_and_colon_attribute_the_claim_to_the_person(tools):
+    rows = holders(tools, "Senator Alma Rizzo: Mayor Dana Pell is a menace to the city")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    assert ("Alma Rizzo", "author", "author") in rows
+    # a label that is not a person ("Poll:") attributes nothing
+    assert all(r[1:] == ("author", "author") for r in holders(tools, "Poll: Mayor Dana Pell holds narrow lead")[0])
+
+
+def test_a_conjoined_attitude_adjective_shares_the_copulas_subject(tools):
+    text = "Farmers were not happy with the tariffs and therefore not impressed with Mayor Dana Pell's speech."
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("Farmers", "source")]
+
+
+def test_a_subject_the_parser_split_keeps_its_name_and_drops_a_speaker_label():
+    attr = AttributionFinder()
+    text = "Velonian Labour co-founder Alma Rizzo told reporters that the Korvan Bank had lost its way."
+    bank = text.index("the Korvan Bank")
+    refs = [MentionRef(text.index("Alma"), text.index(" told"), "Alma Rizzo", "person")]
+    refs.append(MentionRef(bank, bank + 15, "Korvan Bank", "organization"))
+    found = attr.find(text, [Span(0, len(text), text)], [refs])[0]
+    assert attr.holders(found, refs)[1] == ("Alma Rizzo", "source")
+    text = "JOE VANCE, HOST:\nOur next guest says there is no doubt that the Korvan Bank should resign."
+    bank = text.index("the Korvan Bank")
+    refs = [MentionRef(bank, bank + 15, "Korvan Bank", "organization")]
+    found = attr.find(text, [Span(0, len(text), text)], [refs])[0]
+    assert attr.holders(found, refs)[0] == ("Our next guest", "source")

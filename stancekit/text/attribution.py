@@ -134,6 +134,58 @@ def _colon_speech(text, sent, attrs, mentions) -> Attribution | None:
     return _make(text, m.start("src"), m.end("src"), m.start("cue"), m.end("cue"), cs, ce, "reported", mentions)
 
 
+#: A headline's speaker label: a name, possibly possessive-qualified ("Agency's X"), then a colon and the claim.
+_HEADLINE_SPEAKER = re.compile(r"^\W*(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,5})\s*:\s+(?=\S)")
+
+
+def _headline_speech(text, sent, attrs, mentions) -> Attribution | None:
+    """The claim after a person's name and a colon at the start of a sentence ("X: Y is a fraud ..."), the news
+    headline's shorthand for "X says Y is ..."; the name must end in a person mention (not "Poll:", "WATCH:",
+    an agency), and a quote or a parsed clause that already attributes the claim wins."""
+    m = _HEADLINE_SPEAKER.match(text, sent.start, sent.end)
+    if m is None or not any(
+        x.kind == "person" and m.start("src") <= x.start and x.end == m.end("src") for x in mentions
+    ):
+        return None
+    cs, ce = m.end(), sent.end
+    while ce > cs and text[ce - 1] in " .\n":
+        ce -= 1
+    if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
+        return None
+    return _make(text, m.start("src"), m.end("src"), -1, -1, cs, ce, "reported", mentions)
+
+
+#: An embedded tweet's signature as pages render it: "— Name (@handle) Month D, YYYY"; the words before it are
+#: the tweet.
+_TWEET_SIGNATURE = re.compile(
+    r"[\u2014\u2013]\s*(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4})\s*\(@\w+\)"
+    r"(?:\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?"
+)
+
+
+def _tweet_embeds(text, sentences, mentions) -> dict[int, list[Attribution]]:
+    """Per sentence index, the embedded tweets' text it holds, each held by the account its signature names. A
+    signature opening its sentence signs the sentence before it (the segmenter ends a sentence inside a tweet)."""
+    out: dict[int, list[Attribution]] = {}
+    for k, sent in enumerate(sentences):
+        start = sent.start
+        for m in _TWEET_SIGNATURE.finditer(text, sent.start, sent.end):
+            spans = [(k, start, m.start())]
+            if start == sent.start and k and not text[sent.start : m.start()].strip(" \n>"):
+                spans = [(k - 1, sentences[k - 1].start, sentences[k - 1].end)]
+            for j, cs, ce in spans:
+                while cs < ce and (text[cs].isspace() or text[cs] == ">"):
+                    cs += 1
+                while ce > cs and (text[ce - 1].isspace() or text[ce - 1] == ">"):
+                    ce -= 1
+                if ce > cs:
+                    out.setdefault(j, []).append(
+                        _make(text, m.start("src"), m.end("src"), -1, -1, cs, ce, "direct", mentions[k])
+                    )
+            start = m.end()
+    return out
+
+
 @dataclass(slots=True)
 class MentionRef:
     """An actor mention as the attribution step sees it (document offsets)."""
@@ -184,6 +236,7 @@ class AttributionFinder:
         docs = dict(zip(to_parse, self.nlp.pipe(parse_texts), strict=True))
         prev: Attribution | None = None
         prev_sentence = -10
+        tweets = _tweet_embeds(text, sentences, mentions) if "(@" in text else {}
         for k, sent in enumerate(sentences):
             attrs: list[Attribution] = []
             while q_next < len(by_start) and quotes[by_start[q_next]][0] < sent.end:
@@ -210,7 +263,8 @@ class AttributionFinder:
                     attrs.append(a)
             if k in docs:
                 attrs.extend(self._reported(docs[k], sent.start, mentions[k], people, attrs, prev, k - prev_sentence))
-            colon = _colon_speech(text, sent, attrs, mentions[k])
+            attrs.extend(tweets.get(k, ()))
+            colon = _colon_speech(text, sent, attrs, mentions[k]) or _headline_speech(text, sent, attrs, mentions[k])
             if colon is not None:
                 attrs.append(colon)
             for a in attrs:
@@ -342,6 +396,8 @@ class AttributionFinder:
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
                 verb = tok
+            elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
+                verb = tok  # "X was not happy with Y and not impressed with Z": a second attitude, the same subject
             elif (
                 (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS)
                 or (tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp")
@@ -653,6 +709,10 @@ _EVAL_ADJECTIVES = frozenset(
     """.split()  # noqa: SIM905
 )
 
+_COPULAS = frozenset(
+    ["is", "are", "was", "were", "be", "been", "being", "'s", "\u2019s", "'re", "\u2019re", "seemed", "seems"]
+)
+
 #: What makes a sentence worth parsing: a quote mark, or a word the attribution rules act on (a cue
 #: verb's inflected form, an evaluation noun, "according"). Whole words only: a sentence without one
 #: yields no attribution from the parse, so the parser is not run on it.
@@ -791,12 +851,14 @@ def _opens(text: str, i: int) -> bool:
 def _subject(tok, depth: int = 0):
     """The subject phrase of a cue verb: its nsubj, a passive's agent, a relative clause's antecedent
     ("X, who said ..."), or, for a participle or conjoined verb without one, its head verb's subject."""
-    for c in tok.children:
-        if c.dep_ == "nsubj":
-            if c.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                antecedent = [t for t in tok.head.subtree if t.i < c.i]
-                return antecedent or None
-            return list(c.subtree)
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and all(c.i < tok.i for c in subjects):
+        return _split_subject(subjects)
+    for c in subjects:
+        if c.lower_ in _RELATIVE and tok.dep_ == "relcl":
+            antecedent = [t for t in tok.head.subtree if t.i < c.i]
+            return antecedent or None
+        return list(c.subtree)
     for c in tok.children:  # passive: "X was accused by Y"
         if c.dep_ == "agent":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -822,6 +884,16 @@ def _subject(tok, depth: int = 0):
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
     return None
+
+
+def _split_subject(subjects):
+    """One subject the parser split into several ("X co - founder ... Y explained", "HOST:\\n Our guest says"):
+    the words from the first to the last, less a speaker label ended by a colon or a line break before them."""
+    doc = subjects[0].doc
+    words = list(doc[min(t.i for c in subjects for t in c.subtree) : max(t.i for c in subjects for t in c.subtree) + 1])
+    cut = max((i for i, t in enumerate(words) if t.text == ":" or "\n" in t.text), default=-1)
+    words = [t for t in words[cut + 1 :] if not t.is_space]
+    return words or None
 
 
 def _gerund_subject(tok):
@@ -915,7 +987,8 @@ def _span_heads(doc, sent, ss: int, se: int) -> list[tuple[int, int]] | None:
 def _heads(subj) -> list[tuple[int, int]]:
     """The head of a subject phrase and of its appositions ("Y's foreign minister, X"), sentence offsets."""
     # spaCy makes a new Token object on each access: the sentence root is its own head by index, not identity
-    root = next((t for t in subj if t.head not in subj or t.head.i == t.i), subj[-1])
+    # the last such word: a subject the parser split ("X co - founder Y") ends in its head (Y)
+    root = next((t for t in reversed(subj) if t.head not in subj or t.head.i == t.i), subj[-1])
     heads = [root] + [c for c in root.children if c.dep_ == "appos"]
     return [(t.idx, t.idx + len(t)) for t in heads]
 
