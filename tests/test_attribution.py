@@ -414,3 +414,13 @@ def test_a_subject_the_parser_split_keeps_its_name_and_drops_a_speaker_label():
     refs = [MentionRef(bank, bank + 15, "Korvan Bank", "organization")]
     found = attr.find(text, [Span(0, len(text), text)], [refs])[0]
     assert attr.holders(found, refs)[0] == ("Our next guest", "source")
+
+
+def test_a_loaded_object_between_a_time_phrase_and_a_clause_stays_the_writers(tools):
+    # "on Friday" before the object and "warning ..." after it: the content must not span the object
+    text = (
+        "Former Defense Secretary Tom Reyes on Friday called out Governor Dana Pell\u2019s violent rhetoric about "
+        "protesters, warning the state is \u201cleading us down a dark path.\u201d"
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -999,6 +999,7 @@ def _content_tokens(tok, subj):
     mocked by Y") attributes its grammatical subject too, also when a conjoined verb shares it."""
     skip = {t.i for t in subj}
     keep = []
+    loaded = None
     if any(c.dep_ == "agent" for c in tok.children):
         patient = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         if patient is None and tok.dep_ == "conj":
@@ -1014,9 +1015,13 @@ def _content_tokens(tok, subj):
         if c.i in skip or c.dep_ in _NOT_CONTENT:
             continue
         if c.dep_ == "dobj" and any(g.dep_ == "amod" and g.lower_ in _LOADED for g in c.children):
-            continue  # "X ripped Y's botched response": the writer's own word judges the object, not X's
+            loaded = c  # "X ripped Y's botched response": the writer's own word judges the object, not X's
+            continue
         keep.extend(t for t in c.subtree if t.i not in skip)
     keep.sort(key=lambda t: t.i)
+    if loaded is not None:  # content is one span: what follows the object, not a span across it
+        last = max(t.i for t in loaded.subtree)
+        keep = [t for t in keep if t.i > last]
     return keep
 
 
