@@ -424,3 +424,28 @@ def test_a_loaded_object_between_a_time_phrase_and_a_clause_stays_the_writers(to
     )
     rows = holders(tools, text)[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_laying_the_blame_on_someone_is_the_blamers_stance(tools):
+    rows = holders(tools, "Senator Alma Rizzo laid the blame for the flooding on Mayor Dana Pell.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    # an evaluation noun that is also a cue verb's form ("attack") is handed over by its light verb too
+    rows = holders(tools, "Senator Alma Rizzo mounted a fierce attack on Mayor Dana Pell in a radio interview.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+
+
+def test_a_relative_pronoun_parsed_as_a_subject_stands_for_its_antecedent(tools):
+    # the parser makes "that accused" an adverbial clause with "that" as its subject; the mailer speaks for its sender
+    text = (
+        "At the same time that Dole released these ads, the Velonian Labour Party sent a new mailer, approved by "
+        "Dole, that accused Reyes of wanting to \u201ctear down history while making life easier for big banks.\u201d"
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Reyes"] == [("Velonian Labour Party", "source")]
+
+
+def test_what_a_court_heard_is_reported_not_the_writers(tools):
+    rows = holders(tools, "The jury heard that Mayor Dana Pell lied repeatedly to investigators.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("The jury", "source")]
+    rows = holders(tools, "Mayor Dana Pell heard the news on Monday.")[0]
+    assert all(r[1:] == ("author", "author") for r in rows)

@@ -392,14 +392,19 @@ class AttributionFinder:
                     )
                 )
                 continue
-            if tok.lower_ in CUE_FORMS:
+            handed = tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS
+            if tok.lower_ in CUE_FORMS and not handed:  # "blame" names a cue verb and an evaluation noun
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
                 verb = tok
+            elif tok.lower_ in ("heard", "hears") and any(
+                c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
+            ):
+                verb = tok  # "The court heard (that) X ...": what was put to the court is reported, not the writer's
             elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
                 verb = tok  # "X was not happy with Y and not impressed with Z": a second attitude, the same subject
             elif (
-                (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS)
+                handed
                 or (tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp")
                 or (
                     tok.lower_ in _ACTION_NOUNS
@@ -683,7 +688,7 @@ _NOUN_CUE_VERBS = frozenset(
 _EVAL_NOUNS = frozenset(
     """
     criticism criticisms attack attacks swipe swipes broadside broadsides jab jabs dig digs rebuke tirade diatribe
-    tribute tributes accusation accusations allegation allegations salvo
+    tribute tributes accusation accusations allegation allegations salvo blame
     horror dismay outrage anger frustration disgust disappointment admiration gratitude fire
     """.split()  # noqa: SIM905
 )
@@ -700,6 +705,9 @@ _LIGHT_VERBS = frozenset(
         for f in _forms(v)
     }
     | {f for v in ("offer", "aim", "direct", "pay", "unleash", "hurl", "lob", "train", "turn") for f in _forms(v)}
+    # "X laid/put/placed/pinned the blame on Y"
+    | {"lay", "lays", "laid", "laying", "put", "puts", "putting", "pinned", "pins", "pin"}
+    | _forms("place")
 )
 #: Adjectives of attitude after a copula ("X was critical of Y", "X is sceptical of Y").
 _EVAL_ADJECTIVES = frozenset(
@@ -712,6 +720,9 @@ _EVAL_ADJECTIVES = frozenset(
 _COPULAS = frozenset(
     ["is", "are", "was", "were", "be", "been", "being", "'s", "\u2019s", "'re", "\u2019re", "seemed", "seems"]
 )
+
+#: Bodies that "hear" what is put to them in court reporting ("the court heard that ...").
+_HEARERS = frozenset(["court", "jury", "tribunal", "inquest", "hearing"])
 
 #: What makes a sentence worth parsing: a quote mark, or a word the attribution rules act on (a cue
 #: verb's inflected form, an evaluation noun, "according"). Whole words only: a sentence without one
@@ -734,7 +745,8 @@ _CUE_WORDS = re.compile(
             reverse=True,
         )
     )
-    + r")\b|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
+    + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b"
+    + r"|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
 
@@ -858,6 +870,8 @@ def _subject(tok, depth: int = 0):
         if c.lower_ in _RELATIVE and tok.dep_ == "relcl":
             antecedent = [t for t in tok.head.subtree if t.i < c.i]
             return antecedent or None
+        if c.lower_ in _RELATIVE and c.i and _comma_before(c) and depth < 2:
+            return _misparsed_antecedent(c, depth)
         return list(c.subtree)
     for c in tok.children:  # passive: "X was accused by Y"
         if c.dep_ == "agent":
@@ -884,6 +898,29 @@ def _subject(tok, depth: int = 0):
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
     return None
+
+
+def _comma_before(tok) -> bool:
+    """Whether a comma comes right before a word ("..., that accused")."""
+    return tok.i > 0 and tok.doc[tok.i - 1].text == ","
+
+
+#: How a relative clause's antecedent is reached from the word before the pronoun ("a mailer, approved by X, that").
+_ANTECEDENT_CHAIN = frozenset(["pobj", "agent", "prep", "acl", "appos", "compound", "amod", "punct"])
+
+
+def _misparsed_antecedent(rel, depth: int):
+    """The subject a relative pronoun stands for when the parser made its clause an adverbial ("X sent a mailer,
+    approved by Y, that accused Z"): the noun the words before it hang on, or, for a statement-like noun that is
+    an object ("a mailer", "a memo"), the subject of the verb that sent it."""
+    noun = rel.doc[rel.i - 2] if rel.i >= 2 else None
+    while noun is not None and noun.dep_ in _ANTECEDENT_CHAIN and noun.head.i != noun.i and noun.head.i < rel.i:
+        noun = noun.head
+    if noun is None or noun.i >= rel.i or noun.dep_ == "ROOT":
+        return None
+    if noun.lower_ in _MEDIUM and noun.dep_ == "dobj" and noun.head.i != noun.i:
+        return _subject(noun.head, depth + 1)
+    return [t for t in noun.subtree if t.i < rel.i - 1] or None
 
 
 def _split_subject(subjects):
