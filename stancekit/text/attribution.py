@@ -401,6 +401,10 @@ class AttributionFinder:
                 c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
             ):
                 verb = tok  # "The court heard (that) X ...": what was put to the court is reported, not the writer's
+            elif tok.lower_ in ("pointed", "points", "pointing") and any(
+                c.lower_ == "to" and c.dep_ == "prep" for c in tok.children
+            ):
+                verb = tok  # "X pointed to Y's openness": X's case for Y (an actor or a person must point)
             elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
                 verb = tok  # "X was not happy with Y and not impressed with Z": a second attitude, the same subject
             elif (
@@ -422,7 +426,9 @@ class AttributionFinder:
                 subj = _repaired_subject(tok)
             if subj is None:
                 continue
-            if CUE_FORMS.get(verb.lower_) in _READ_INTO and not _names_an_actor(subj, base, mentions):
+            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_.startswith("point")) and not _names_an_actor(
+                subj, base, mentions
+            ):
                 continue  # "the files reveal that X ...": what a thing shows is the writer's reading
             if repaired:  # the parse gives the verb no clause: what follows it is what it says
                 content = [t for t in doc[tok.i + 1 :] if not t.is_space]
@@ -745,7 +751,7 @@ _CUE_WORDS = re.compile(
             reverse=True,
         )
     )
-    + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b"
+    + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b|\bpoint(?:ed|s|ing) to\b"
     + r"|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
