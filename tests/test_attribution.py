@@ -449,3 +449,18 @@ def test_what_a_court_heard_is_reported_not_the_writers(tools):
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("The jury", "source")]
     rows = holders(tools, "Mayor Dana Pell heard the news on Monday.")[0]
     assert all(r[1:] == ("author", "author") for r in rows)
+
+
+def test_what_a_speaker_responds_to_is_not_what_the_speaker_says(tools):
+    text = "Senator Alma Rizzo responded to a reporter's question about Mayor Dana Pell's corrupt deal."
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_according_to_holds_the_clause_after_a_colon_not_the_sentence_before_it(tools):
+    text = (
+        "Mayor Dana Pell's attacks on the unions are a risk to her own career: two-thirds of voters distrust "
+        "the council, according to polls, and the budget is late."
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -377,6 +377,8 @@ class AttributionFinder:
                 # the content is the rest of the sentence
                 sent_start, sent_end = base, base + len(doc.text)
                 cs, ce = (pe, sent_end) if ps - sent_start < sent_end - pe else (sent_start, ps)
+                if ce == ps:  # the clause before the phrase, not the sentence before a colon or semicolon
+                    cs = max([cs, *(base + t.idx + 1 for t in doc if t.text in (":", ";") and base + t.idx < ps)])
                 found.append(
                     _make(
                         doc.text,
@@ -1057,6 +1059,8 @@ def _content_tokens(tok, subj):
             continue
         if c.i in skip or c.dep_ in _NOT_CONTENT:
             continue
+        if c.dep_ == "prep" and c.lower_ == "to" and tok.lower_ in _RESPONSES:
+            continue  # "X responded to Y's question about Z": what X answers is not what X says
         if c.dep_ == "dobj" and any(g.dep_ == "amod" and g.lower_ in _LOADED for g in c.children):
             loaded = c  # "X ripped Y's botched response": the writer's own word judges the object, not X's
             continue
@@ -1083,6 +1087,7 @@ _LOADED = frozenset(
 
 
 _FRONTED = frozenset(["prep", "advcl", "advmod", "npadvmod", "intj"])
+_RESPONSES = frozenset(_forms("respond") | _forms("reply"))
 
 
 _NOT_CONTENT = frozenset(
