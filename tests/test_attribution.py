@@ -464,3 +464,10 @@ def test_according_to_holds_the_clause_after_a_colon_not_the_sentence_before_it(
     )
     rows = holders(tools, text)[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_backing_someone_is_the_backers_stance_and_back_as_an_adverb_is_no_cue(tools):
+    rows = holders(tools, "The Velonian Labour Party is backing Mayor Dana Pell in her fight with the board.")[0]
+    assert ("Dana Pell", "Velonian Labour Party", "source") in rows
+    rows = holders(tools, "Senator Alma Rizzo came back to praise nobody, and Mayor Dana Pell is a disgrace.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -32,7 +32,7 @@ CUE_LEMMAS = frozenset(
     muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
     honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     admire proclaim lash excoriate assail berate castigate chastise eviscerate bash speak
-    characterize characterise portray depict shout yell exclaim joke
+    characterize characterise portray depict shout yell exclaim joke back
     """.split()  # noqa: SIM905
 )
 #: Cues whose reported clause the writer states as what happened: an announced decision, or what a speaker
@@ -89,8 +89,8 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
-#: Every form of a cue verb -> its lemma.
-CUE_FORMS = {f: lemma for lemma in CUE_LEMMAS for f in _forms(lemma)}
+#: Every form of a cue verb -> its lemma; bare "back" is mostly an adverb ("came back"), so only its verb forms.
+CUE_FORMS = {f: lemma for lemma in CUE_LEMMAS for f in _forms(lemma) if f != "back"}
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
 #: Quote pairs: opening -> closing.
 _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
