@@ -471,3 +471,9 @@ def test_backing_someone_is_the_backers_stance_and_back_as_an_adverb_is_no_cue(t
     assert ("Dana Pell", "Velonian Labour Party", "source") in rows
     rows = holders(tools, "Senator Alma Rizzo came back to praise nobody, and Mayor Dana Pell is a disgrace.")[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_a_participle_hung_on_a_prepositional_object_speaks_for_the_clauses_subject(tools):
+    # the parser hangs "stating" on "voters"; the letter, and so its sender, states the clause
+    rows = holders(tools, "Senator Alma Rizzo sent a letter to voters stating that Mayor Dana Pell had failed them.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows

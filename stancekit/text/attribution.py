@@ -905,6 +905,21 @@ def _subject(tok, depth: int = 0):
         return _subject(tok.head.head, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
+    if (
+        depth < 2
+        and tok.dep_ == "acl"
+        and tok.lower_.endswith("ing")
+        and not tok.head.text[:1].isupper()
+        and (tok.head.dep_ == "pobj" or tok.doc[tok.i - 1].text in (",", "-", "\u2013", "\u2014"))
+    ):
+        # "X sent a memo to staff stating ...", "X runs the same tactics — warning ...": a participle the parser
+        # hung on a common noun after a preposition, or set off by a comma or dash, speaks for the subject of
+        # the verb that governs the object ("X cheered a speaker saying ...": the speaker speaks, not X)
+        verb = tok.head
+        while verb.dep_ in _OBJECT_CHAIN and verb.head.i != verb.i:
+            verb = verb.head
+        if verb is not tok.head and verb.dep_ not in _OBJECT_CHAIN:
+            return _subject(verb, depth + 1)
     return None
 
 
@@ -939,6 +954,9 @@ def _split_subject(subjects):
     cut = max((i for i, t in enumerate(words) if t.text == ":" or "\n" in t.text), default=-1)
     words = [t for t in words[cut + 1 :] if not t.is_space]
     return words or None
+
+
+_OBJECT_CHAIN = frozenset(["dobj", "pobj", "prep", "dative"])
 
 
 def _gerund_subject(tok):
