@@ -477,3 +477,11 @@ def test_a_participle_hung_on_a_prepositional_object_speaks_for_the_clauses_subj
     # the parser hangs "stating" on "voters"; the letter, and so its sender, states the clause
     rows = holders(tools, "Senator Alma Rizzo sent a letter to voters stating that Mayor Dana Pell had failed them.")[0]
     assert ("Dana Pell", "Alma Rizzo", "source") in rows
+
+
+def test_a_cue_after_an_adjective_speaks_for_the_copulas_subject(tools):
+    rows = holders(tools, "The Velonian Labour Party is sure to argue that Mayor Dana Pell wasted the grant.")[0]
+    assert ("Dana Pell", "Velonian Labour Party", "source") in rows
+    # "maintain" reports only with a clause
+    rows = holders(tools, "The Velonian Labour Party was able to maintain its lead over Mayor Dana Pell's allies.")[0]
+    assert all(r[1:] == ("author", "author") for r in rows)

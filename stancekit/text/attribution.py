@@ -398,6 +398,8 @@ class AttributionFinder:
             if tok.lower_ in CUE_FORMS and not handed:  # "blame" names a cue verb and an evaluation noun
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
+                if CUE_FORMS[tok.lower_] == "maintain" and not any(c.dep_ == "ccomp" for c in tok.children):
+                    continue  # "X maintained that ..." reports; "X was able to maintain its ratings" does not
                 verb = tok
             elif tok.lower_ in ("heard", "hears") and any(
                 c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
@@ -892,6 +894,8 @@ def _subject(tok, depth: int = 0):
         first = next((c for c in tok.children if c.dep_ == "compound" and c.i < tok.i), None)
         if first is not None:
             return list(first.subtree)
+    if depth < 2 and tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.head.i != tok.head.i:
+        return _subject(tok.head.head, depth + 1)  # "X is sure/eager to argue ...": the copula's subject
     if depth < 2 and tok.dep_ == "xcomp":  # "X is set/expected to begin ...": the raised passive subject
         raised = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
         if raised is not None:
