@@ -405,9 +405,7 @@ class AttributionFinder:
                 c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
             ):
                 verb = tok  # "The court heard (that) X ...": what was put to the court is reported, not the writer's
-            elif tok.lower_ in ("pointed", "points", "pointing") and any(
-                c.lower_ == "to" and c.dep_ == "prep" for c in tok.children
-            ):
+            elif tok.lower_ in _POINTS and any(c.lower_ == "to" and c.dep_ == "prep" for c in tok.children):
                 verb = tok  # "X pointed to Y's openness": X's case for Y (an actor or a person must point)
             elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
                 verb = tok  # "X was not happy with Y and not impressed with Z": a second attitude, the same subject
@@ -430,7 +428,7 @@ class AttributionFinder:
                 subj = _repaired_subject(tok)
             if subj is None:
                 continue
-            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_.startswith("point")) and not _names_an_actor(
+            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_ in _POINTS) and not _names_an_actor(
                 subj, base, mentions
             ):
                 continue  # "the files reveal that X ...": what a thing shows is the writer's reading
@@ -727,12 +725,15 @@ _EVAL_ADJECTIVES = frozenset(
     """.split()  # noqa: SIM905
 )
 
+#: Copula forms a second attitude adjective hangs on ("X was not happy with A and not impressed with B").
 _COPULAS = frozenset(
     ["is", "are", "was", "were", "be", "been", "being", "'s", "\u2019s", "'re", "\u2019re", "seemed", "seems"]
 )
 
 #: Bodies that "hear" what is put to them in court reporting ("the court heard that ...").
 _HEARERS = frozenset(["court", "jury", "tribunal", "inquest", "hearing"])
+#: "X pointed to Y's ...": X's case for Y; like "reveal", only when an actor or a person points.
+_POINTS = frozenset(["pointed", "points", "pointing"])
 
 #: What makes a sentence worth parsing: a quote mark, or a word the attribution rules act on (a cue
 #: verb's inflected form, an evaluation noun, "according"). Whole words only: a sentence without one
@@ -960,6 +961,7 @@ def _split_subject(subjects):
     return words or None
 
 
+#: How a participle hung on an object reaches the verb that governs the object ("sent a memo to staff stating").
 _OBJECT_CHAIN = frozenset(["dobj", "pobj", "prep", "dative"])
 
 
