@@ -485,3 +485,14 @@ def test_a_cue_after_an_adjective_speaks_for_the_copulas_subject(tools):
     # "maintain" reports only with a clause
     rows = holders(tools, "The Velonian Labour Party was able to maintain its lead over Mayor Dana Pell's allies.")[0]
     assert all(r[1:] == ("author", "author") for r in rows)
+
+
+def test_a_misparsed_cue_without_a_sentence_subject_takes_the_noun_phrase_before_it(tools):
+    # the parser takes "hammered" for an adjective and gives the sentence "She" as its only subject
+    text = (
+        "In the weeks leading up to the Velonian Labour Party\u2019s primary election, a powerful interest group "
+        "repeatedly hammered council candidate Dana Pell with an attack that in the past has proved devastating: "
+        "She was soft on crime and unsupportive of the police."
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"][0] == ("a powerful interest group", "source")

@@ -1008,12 +1008,28 @@ def _repaired_subject(tok):
         subj = next((c for c in root.children if c.dep_ == "nsubj" and c.i < tok.i), None)
         if subj is not None:
             return [t for t in subj.subtree if t.i < tok.i]
-        return None
+        return _noun_phrase_before(tok)
     words = [t for t in doc[: tok.i] if not (t.lower_ in ("also", "then") or (t.is_lower and t.lower_.endswith("ly")))]
     if words and len(words) <= 5 and all(t.text[:1].isupper() or t.is_punct for t in words):
         return words
     return None
 
+
+def _noun_phrase_before(tok):
+    """The noun phrase right before a cue (past its adverbs) when the parse gives the sentence no subject there
+    ("..., a powerful group repeatedly hammered[amod] Y"): the noun and the words before it that modify it."""
+    i = tok.i - 1
+    while i >= 0 and tok.doc[i].is_lower and tok.doc[i].lower_.endswith("ly"):
+        i -= 1
+    if i < 0 or tok.doc[i].is_punct or tok.doc[i].is_lower and tok.doc[i].lower_ in _NOT_NOUNS:
+        return None
+    noun = tok.doc[i]
+    words = [t for t in noun.subtree if t.i <= noun.i]
+    return words if words and words[-1].i == noun.i else None
+
+
+#: Words that end no subject noun phrase.
+_NOT_NOUNS = frozenset(["and", "or", "but", "that", "which", "who", "to", "of", "in", "on", "for", "with", "as"])
 
 _RELATIVE = frozenset(["who", "that", "which"])
 _RELATIVE_OBJECTS = frozenset(["whom", "who", "which", "that"])
