@@ -375,3 +375,124 @@ def test_the_writers_loaded_adjective_on_the_object_keeps_it_the_writers(tools):
     assert all(r[1:] == ("author", "author") for r in rows)
     plain = holders(tools, "Senator Alma Rizzo slammed Mayor Dana Pell's budget on Tuesday.")[0]
     assert [r[1:] for r in plain if r[0] != "Alma Rizzo"] == [("Alma Rizzo", "source")]
+
+
+def test_an_embedded_tweet_is_held_by_the_account_its_signature_names(tools):
+    text = (
+        "Huge win for Mayor Dana Pell tonight! > \u2014 Alma Rizzo (@almarizzo) March 3, 2019 "
+        "The post was one of several about Pell."
+    )
+    rows = [r for sentence in holders(tools, text) for r in sentence if r[0] == "Dana Pell"]
+    # the tweet's words (the segmenter may end a sentence inside the tweet), then the article's words after it
+    assert [r[1:] for r in rows] == [("Alma Rizzo", "source"), ("author", "author")]
+
+
+def test_a_headline_name_and_colon_attribute_the_claim_to_the_person(tools):
+    rows = holders(tools, "Senator Alma Rizzo: Mayor Dana Pell is a menace to the city")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    assert ("Alma Rizzo", "author", "author") in rows
+    # a label that is not a person ("Poll:") attributes nothing
+    assert all(r[1:] == ("author", "author") for r in holders(tools, "Poll: Mayor Dana Pell holds narrow lead")[0])
+
+
+def test_a_conjoined_attitude_adjective_shares_the_copulas_subject(tools):
+    text = "Farmers were not happy with the tariffs and therefore not impressed with Mayor Dana Pell's speech."
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("Farmers", "source")]
+
+
+def test_a_subject_the_parser_split_keeps_its_name_and_drops_a_speaker_label():
+    attr = AttributionFinder()
+    text = "Velonian Labour co-founder Alma Rizzo told reporters that the Korvan Bank had lost its way."
+    bank = text.index("the Korvan Bank")
+    refs = [MentionRef(text.index("Alma"), text.index(" told"), "Alma Rizzo", "person")]
+    refs.append(MentionRef(bank, bank + 15, "Korvan Bank", "organization"))
+    found = attr.find(text, [Span(0, len(text), text)], [refs])[0]
+    assert attr.holders(found, refs)[1] == ("Alma Rizzo", "source")
+    text = "JOE VANCE, HOST:\nOur next guest says there is no doubt that the Korvan Bank should resign."
+    bank = text.index("the Korvan Bank")
+    refs = [MentionRef(bank, bank + 15, "Korvan Bank", "organization")]
+    found = attr.find(text, [Span(0, len(text), text)], [refs])[0]
+    assert attr.holders(found, refs)[0] == ("Our next guest", "source")
+
+
+def test_a_loaded_object_between_a_time_phrase_and_a_clause_stays_the_writers(tools):
+    # "on Friday" before the object and "warning ..." after it: the content must not span the object
+    text = (
+        "Former Defense Secretary Tom Reyes on Friday called out Governor Dana Pell\u2019s violent rhetoric about "
+        "protesters, warning the state is \u201cleading us down a dark path.\u201d"
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_laying_the_blame_on_someone_is_the_blamers_stance(tools):
+    rows = holders(tools, "Senator Alma Rizzo laid the blame for the flooding on Mayor Dana Pell.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    # an evaluation noun that is also a cue verb's form ("attack") is handed over by its light verb too
+    rows = holders(tools, "Senator Alma Rizzo mounted a fierce attack on Mayor Dana Pell in a radio interview.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+
+
+def test_a_relative_pronoun_parsed_as_a_subject_stands_for_its_antecedent(tools):
+    # the parser makes "that accused" an adverbial clause with "that" as its subject; the mailer speaks for its sender
+    text = (
+        "At the same time that Dole released these ads, the Velonian Labour Party sent a new mailer, approved by "
+        "Dole, that accused Reyes of wanting to \u201ctear down history while making life easier for big banks.\u201d"
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Reyes"] == [("Velonian Labour Party", "source")]
+
+
+def test_what_a_court_heard_is_reported_not_the_writers(tools):
+    rows = holders(tools, "The jury heard that Mayor Dana Pell lied repeatedly to investigators.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("The jury", "source")]
+    rows = holders(tools, "Mayor Dana Pell heard the news on Monday.")[0]
+    assert all(r[1:] == ("author", "author") for r in rows)
+
+
+def test_what_a_speaker_responds_to_is_not_what_the_speaker_says(tools):
+    text = "Senator Alma Rizzo responded to a reporter's question about Mayor Dana Pell's corrupt deal."
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_according_to_holds_the_clause_after_a_colon_not_the_sentence_before_it(tools):
+    text = (
+        "Mayor Dana Pell's attacks on the unions are a risk to her own career: two-thirds of voters distrust "
+        "the council, according to polls, and the budget is late."
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_backing_someone_is_the_backers_stance_and_back_as_an_adverb_is_no_cue(tools):
+    rows = holders(tools, "The Velonian Labour Party is backing Mayor Dana Pell in her fight with the board.")[0]
+    assert ("Dana Pell", "Velonian Labour Party", "source") in rows
+    rows = holders(tools, "Senator Alma Rizzo came back to praise nobody, and Mayor Dana Pell is a disgrace.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_a_participle_hung_on_a_prepositional_object_speaks_for_the_clauses_subject(tools):
+    # the parser hangs "stating" on "voters"; the letter, and so its sender, states the clause
+    rows = holders(tools, "Senator Alma Rizzo sent a letter to voters stating that Mayor Dana Pell had failed them.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+
+
+def test_a_cue_after_an_adjective_speaks_for_the_copulas_subject(tools):
+    rows = holders(tools, "The Velonian Labour Party is sure to argue that Mayor Dana Pell wasted the grant.")[0]
+    assert ("Dana Pell", "Velonian Labour Party", "source") in rows
+    # "maintain" reports only with a clause
+    rows = holders(tools, "The Velonian Labour Party was able to maintain its lead over Mayor Dana Pell's allies.")[0]
+    assert all(r[1:] == ("author", "author") for r in rows)
+
+
+def test_a_misparsed_cue_without_a_sentence_subject_takes_the_noun_phrase_before_it(tools):
+    # the parser takes "hammered" for an adjective and gives the sentence "She" as its only subject
+    text = (
+        "In the weeks leading up to the Velonian Labour Party\u2019s primary election, a powerful interest group "
+        "repeatedly hammered council candidate Dana Pell with an attack that in the past has proved devastating: "
+        "She was soft on crime and unsupportive of the police."
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"][0] == ("a powerful interest group", "source")

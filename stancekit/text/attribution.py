@@ -32,7 +32,7 @@ CUE_LEMMAS = frozenset(
     muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
     honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     admire proclaim lash excoriate assail berate castigate chastise eviscerate bash speak
-    characterize characterise portray depict shout yell exclaim joke
+    characterize characterise portray depict shout yell exclaim joke back
     """.split()  # noqa: SIM905
 )
 #: Cues whose reported clause the writer states as what happened: an announced decision, or what a speaker
@@ -89,8 +89,8 @@ def _forms(lemma: str) -> set[str]:
     return forms
 
 
-#: Every form of a cue verb -> its lemma.
-CUE_FORMS = {f: lemma for lemma in CUE_LEMMAS for f in _forms(lemma)}
+#: Every form of a cue verb -> its lemma; bare "back" is mostly an adverb ("came back"), so only its verb forms.
+CUE_FORMS = {f: lemma for lemma in CUE_LEMMAS for f in _forms(lemma) if f != "back"}
 _PRONOUNS = frozenset(["he", "she", "they", "it", "we", "i"])
 #: Quote pairs: opening -> closing.
 _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
@@ -132,6 +132,58 @@ def _colon_speech(text, sent, attrs, mentions) -> Attribution | None:
     if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
         return None
     return _make(text, m.start("src"), m.end("src"), m.start("cue"), m.end("cue"), cs, ce, "reported", mentions)
+
+
+#: A headline's speaker label: a name, possibly possessive-qualified ("Agency's X"), then a colon and the claim.
+_HEADLINE_SPEAKER = re.compile(r"^\W*(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,5})\s*:\s+(?=\S)")
+
+
+def _headline_speech(text, sent, attrs, mentions) -> Attribution | None:
+    """The claim after a person's name and a colon at the start of a sentence ("X: Y is a fraud ..."), the news
+    headline's shorthand for "X says Y is ..."; the name must end in a person mention (not "Poll:", "WATCH:",
+    an agency), and a quote or a parsed clause that already attributes the claim wins."""
+    m = _HEADLINE_SPEAKER.match(text, sent.start, sent.end)
+    if m is None or not any(
+        x.kind == "person" and m.start("src") <= x.start and x.end == m.end("src") for x in mentions
+    ):
+        return None
+    cs, ce = m.end(), sent.end
+    while ce > cs and text[ce - 1] in " .\n":
+        ce -= 1
+    if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
+        return None
+    return _make(text, m.start("src"), m.end("src"), -1, -1, cs, ce, "reported", mentions)
+
+
+#: An embedded tweet's signature as pages render it: "— Name (@handle) Month D, YYYY"; the words before it are
+#: the tweet.
+_TWEET_SIGNATURE = re.compile(
+    r"[\u2014\u2013]\s*(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4})\s*\(@\w+\)"
+    r"(?:\s*[A-Z][a-z]+\.?\s+\d{1,2},\s+\d{4})?"
+)
+
+
+def _tweet_embeds(text, sentences, mentions) -> dict[int, list[Attribution]]:
+    """Per sentence index, the embedded tweets' text it holds, each held by the account its signature names. A
+    signature opening its sentence signs the sentence before it (the segmenter ends a sentence inside a tweet)."""
+    out: dict[int, list[Attribution]] = {}
+    for k, sent in enumerate(sentences):
+        start = sent.start
+        for m in _TWEET_SIGNATURE.finditer(text, sent.start, sent.end):
+            spans = [(k, start, m.start())]
+            if start == sent.start and k and not text[sent.start : m.start()].strip(" \n>"):
+                spans = [(k - 1, sentences[k - 1].start, sentences[k - 1].end)]
+            for j, cs, ce in spans:
+                while cs < ce and (text[cs].isspace() or text[cs] == ">"):
+                    cs += 1
+                while ce > cs and (text[ce - 1].isspace() or text[ce - 1] == ">"):
+                    ce -= 1
+                if ce > cs:
+                    out.setdefault(j, []).append(
+                        _make(text, m.start("src"), m.end("src"), -1, -1, cs, ce, "direct", mentions[k])
+                    )
+            start = m.end()
+    return out
 
 
 @dataclass(slots=True)
@@ -184,6 +236,7 @@ class AttributionFinder:
         docs = dict(zip(to_parse, self.nlp.pipe(parse_texts), strict=True))
         prev: Attribution | None = None
         prev_sentence = -10
+        tweets = _tweet_embeds(text, sentences, mentions) if "(@" in text else {}
         for k, sent in enumerate(sentences):
             attrs: list[Attribution] = []
             while q_next < len(by_start) and quotes[by_start[q_next]][0] < sent.end:
@@ -210,7 +263,8 @@ class AttributionFinder:
                     attrs.append(a)
             if k in docs:
                 attrs.extend(self._reported(docs[k], sent.start, mentions[k], people, attrs, prev, k - prev_sentence))
-            colon = _colon_speech(text, sent, attrs, mentions[k])
+            attrs.extend(tweets.get(k, ()))
+            colon = _colon_speech(text, sent, attrs, mentions[k]) or _headline_speech(text, sent, attrs, mentions[k])
             if colon is not None:
                 attrs.append(colon)
             for a in attrs:
@@ -323,6 +377,8 @@ class AttributionFinder:
                 # the content is the rest of the sentence
                 sent_start, sent_end = base, base + len(doc.text)
                 cs, ce = (pe, sent_end) if ps - sent_start < sent_end - pe else (sent_start, ps)
+                if ce == ps:  # the clause before the phrase, not the sentence before a colon or semicolon
+                    cs = max([cs, *(base + t.idx + 1 for t in doc if t.text in (":", ";") and base + t.idx < ps)])
                 found.append(
                     _make(
                         doc.text,
@@ -338,12 +394,23 @@ class AttributionFinder:
                     )
                 )
                 continue
-            if tok.lower_ in CUE_FORMS:
+            handed = tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS
+            if tok.lower_ in CUE_FORMS and not handed:  # "blame" names a cue verb and an evaluation noun
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
+                if CUE_FORMS[tok.lower_] == "maintain" and not any(c.dep_ == "ccomp" for c in tok.children):
+                    continue  # "X maintained that ..." reports; "X was able to maintain its ratings" does not
                 verb = tok
+            elif tok.lower_ in ("heard", "hears") and any(
+                c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
+            ):
+                verb = tok  # "The court heard (that) X ...": what was put to the court is reported, not the writer's
+            elif tok.lower_ in _POINTS and any(c.lower_ == "to" and c.dep_ == "prep" for c in tok.children):
+                verb = tok  # "X pointed to Y's openness": X's case for Y (an actor or a person must point)
+            elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
+                verb = tok  # "X was not happy with Y and not impressed with Z": a second attitude, the same subject
             elif (
-                (tok.lower_ in _EVAL_NOUNS and tok.dep_ == "dobj" and tok.head.lower_ in _LIGHT_VERBS)
+                handed
                 or (tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp")
                 or (
                     tok.lower_ in _ACTION_NOUNS
@@ -361,7 +428,9 @@ class AttributionFinder:
                 subj = _repaired_subject(tok)
             if subj is None:
                 continue
-            if CUE_FORMS.get(verb.lower_) in _READ_INTO and not _names_an_actor(subj, base, mentions):
+            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_ in _POINTS) and not _names_an_actor(
+                subj, base, mentions
+            ):
                 continue  # "the files reveal that X ...": what a thing shows is the writer's reading
             if repaired:  # the parse gives the verb no clause: what follows it is what it says
                 content = [t for t in doc[tok.i + 1 :] if not t.is_space]
@@ -627,7 +696,7 @@ _NOUN_CUE_VERBS = frozenset(
 _EVAL_NOUNS = frozenset(
     """
     criticism criticisms attack attacks swipe swipes broadside broadsides jab jabs dig digs rebuke tirade diatribe
-    tribute tributes accusation accusations allegation allegations salvo
+    tribute tributes accusation accusations allegation allegations salvo blame
     horror dismay outrage anger frustration disgust disappointment admiration gratitude fire
     """.split()  # noqa: SIM905
 )
@@ -644,6 +713,9 @@ _LIGHT_VERBS = frozenset(
         for f in _forms(v)
     }
     | {f for v in ("offer", "aim", "direct", "pay", "unleash", "hurl", "lob", "train", "turn") for f in _forms(v)}
+    # "X laid/put/placed/pinned the blame on Y"
+    | {"lay", "lays", "laid", "laying", "put", "puts", "putting", "pinned", "pins", "pin"}
+    | _forms("place")
 )
 #: Adjectives of attitude after a copula ("X was critical of Y", "X is sceptical of Y").
 _EVAL_ADJECTIVES = frozenset(
@@ -652,6 +724,16 @@ _EVAL_ADJECTIVES = frozenset(
     happy unhappy pleased displeased impressed unimpressed angry furious upset disappointed frustrated appalled
     """.split()  # noqa: SIM905
 )
+
+#: Copula forms a second attitude adjective hangs on ("X was not happy with A and not impressed with B").
+_COPULAS = frozenset(
+    ["is", "are", "was", "were", "be", "been", "being", "'s", "\u2019s", "'re", "\u2019re", "seemed", "seems"]
+)
+
+#: Bodies that "hear" what is put to them in court reporting ("the court heard that ...").
+_HEARERS = frozenset(["court", "jury", "tribunal", "inquest", "hearing"])
+#: "X pointed to Y's ...": X's case for Y; like "reveal", only when an actor or a person points.
+_POINTS = frozenset(["pointed", "points", "pointing"])
 
 #: What makes a sentence worth parsing: a quote mark, or a word the attribution rules act on (a cue
 #: verb's inflected form, an evaluation noun, "according"). Whole words only: a sentence without one
@@ -674,7 +756,8 @@ _CUE_WORDS = re.compile(
             reverse=True,
         )
     )
-    + r")\b|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
+    + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b|\bpoint(?:ed|s|ing) to\b"
+    + r"|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
 
@@ -791,12 +874,16 @@ def _opens(text: str, i: int) -> bool:
 def _subject(tok, depth: int = 0):
     """The subject phrase of a cue verb: its nsubj, a passive's agent, a relative clause's antecedent
     ("X, who said ..."), or, for a participle or conjoined verb without one, its head verb's subject."""
-    for c in tok.children:
-        if c.dep_ == "nsubj":
-            if c.lower_ in _RELATIVE and tok.dep_ == "relcl":
-                antecedent = [t for t in tok.head.subtree if t.i < c.i]
-                return antecedent or None
-            return list(c.subtree)
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and all(c.i < tok.i for c in subjects):
+        return _split_subject(subjects)
+    for c in subjects:
+        if c.lower_ in _RELATIVE and tok.dep_ == "relcl":
+            antecedent = [t for t in tok.head.subtree if t.i < c.i]
+            return antecedent or None
+        if c.lower_ in _RELATIVE and c.i and _comma_before(c) and depth < 2:
+            return _misparsed_antecedent(c, depth)
+        return list(c.subtree)
     for c in tok.children:  # passive: "X was accused by Y"
         if c.dep_ == "agent":
             pobj = next((g for g in c.children if g.dep_ == "pobj"), None)
@@ -808,6 +895,8 @@ def _subject(tok, depth: int = 0):
         first = next((c for c in tok.children if c.dep_ == "compound" and c.i < tok.i), None)
         if first is not None:
             return list(first.subtree)
+    if depth < 2 and tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.head.i != tok.head.i:
+        return _subject(tok.head.head, depth + 1)  # "X is sure/eager to argue ...": the copula's subject
     if depth < 2 and tok.dep_ == "xcomp":  # "X is set/expected to begin ...": the raised passive subject
         raised = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
         if raised is not None:
@@ -821,7 +910,59 @@ def _subject(tok, depth: int = 0):
         return _subject(tok.head.head, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
+    if (
+        depth < 2
+        and tok.dep_ == "acl"
+        and tok.lower_.endswith("ing")
+        and not tok.head.text[:1].isupper()
+        and (tok.head.dep_ == "pobj" or tok.doc[tok.i - 1].text in (",", "-", "\u2013", "\u2014"))
+    ):
+        # "X sent a memo to staff stating ...", "X runs the same tactics — warning ...": a participle the parser
+        # hung on a common noun after a preposition, or set off by a comma or dash, speaks for the subject of
+        # the verb that governs the object ("X cheered a speaker saying ...": the speaker speaks, not X)
+        verb = tok.head
+        while verb.dep_ in _OBJECT_CHAIN and verb.head.i != verb.i:
+            verb = verb.head
+        if verb is not tok.head and verb.dep_ not in _OBJECT_CHAIN:
+            return _subject(verb, depth + 1)
     return None
+
+
+def _comma_before(tok) -> bool:
+    """Whether a comma comes right before a word ("..., that accused")."""
+    return tok.i > 0 and tok.doc[tok.i - 1].text == ","
+
+
+#: How a relative clause's antecedent is reached from the word before the pronoun ("a mailer, approved by X, that").
+_ANTECEDENT_CHAIN = frozenset(["pobj", "agent", "prep", "acl", "appos", "compound", "amod", "punct"])
+
+
+def _misparsed_antecedent(rel, depth: int):
+    """The subject a relative pronoun stands for when the parser made its clause an adverbial ("X sent a mailer,
+    approved by Y, that accused Z"): the noun the words before it hang on, or, for a statement-like noun that is
+    an object ("a mailer", "a memo"), the subject of the verb that sent it."""
+    noun = rel.doc[rel.i - 2] if rel.i >= 2 else None
+    while noun is not None and noun.dep_ in _ANTECEDENT_CHAIN and noun.head.i != noun.i and noun.head.i < rel.i:
+        noun = noun.head
+    if noun is None or noun.i >= rel.i or noun.dep_ == "ROOT":
+        return None
+    if noun.lower_ in _MEDIUM and noun.dep_ == "dobj" and noun.head.i != noun.i:
+        return _subject(noun.head, depth + 1)
+    return [t for t in noun.subtree if t.i < rel.i - 1] or None
+
+
+def _split_subject(subjects):
+    """One subject the parser split into several ("X co - founder ... Y explained", "HOST:\\n Our guest says"):
+    the words from the first to the last, less a speaker label ended by a colon or a line break before them."""
+    doc = subjects[0].doc
+    words = list(doc[min(t.i for c in subjects for t in c.subtree) : max(t.i for c in subjects for t in c.subtree) + 1])
+    cut = max((i for i, t in enumerate(words) if t.text == ":" or "\n" in t.text), default=-1)
+    words = [t for t in words[cut + 1 :] if not t.is_space]
+    return words or None
+
+
+#: How a participle hung on an object reaches the verb that governs the object ("sent a memo to staff stating").
+_OBJECT_CHAIN = frozenset(["dobj", "pobj", "prep", "dative"])
 
 
 def _gerund_subject(tok):
@@ -867,12 +1008,28 @@ def _repaired_subject(tok):
         subj = next((c for c in root.children if c.dep_ == "nsubj" and c.i < tok.i), None)
         if subj is not None:
             return [t for t in subj.subtree if t.i < tok.i]
-        return None
+        return _noun_phrase_before(tok)
     words = [t for t in doc[: tok.i] if not (t.lower_ in ("also", "then") or (t.is_lower and t.lower_.endswith("ly")))]
     if words and len(words) <= 5 and all(t.text[:1].isupper() or t.is_punct for t in words):
         return words
     return None
 
+
+def _noun_phrase_before(tok):
+    """The noun phrase right before a cue (past its adverbs) when the parse gives the sentence no subject there
+    ("..., a powerful group repeatedly hammered[amod] Y"): the noun and the words before it that modify it."""
+    i = tok.i - 1
+    while i >= 0 and tok.doc[i].is_lower and tok.doc[i].lower_.endswith("ly"):
+        i -= 1
+    if i < 0 or tok.doc[i].is_punct or tok.doc[i].is_lower and tok.doc[i].lower_ in _NOT_NOUNS:
+        return None
+    noun = tok.doc[i]
+    words = [t for t in noun.subtree if t.i <= noun.i]
+    return words if words and words[-1].i == noun.i else None
+
+
+#: Words that end no subject noun phrase.
+_NOT_NOUNS = frozenset(["and", "or", "but", "that", "which", "who", "to", "of", "in", "on", "for", "with", "as"])
 
 _RELATIVE = frozenset(["who", "that", "which"])
 _RELATIVE_OBJECTS = frozenset(["whom", "who", "which", "that"])
@@ -915,7 +1072,8 @@ def _span_heads(doc, sent, ss: int, se: int) -> list[tuple[int, int]] | None:
 def _heads(subj) -> list[tuple[int, int]]:
     """The head of a subject phrase and of its appositions ("Y's foreign minister, X"), sentence offsets."""
     # spaCy makes a new Token object on each access: the sentence root is its own head by index, not identity
-    root = next((t for t in subj if t.head not in subj or t.head.i == t.i), subj[-1])
+    # the last such word: a subject the parser split ("X co - founder Y") ends in its head (Y)
+    root = next((t for t in reversed(subj) if t.head not in subj or t.head.i == t.i), subj[-1])
     heads = [root] + [c for c in root.children if c.dep_ == "appos"]
     return [(t.idx, t.idx + len(t)) for t in heads]
 
@@ -926,6 +1084,7 @@ def _content_tokens(tok, subj):
     mocked by Y") attributes its grammatical subject too, also when a conjoined verb shares it."""
     skip = {t.i for t in subj}
     keep = []
+    loaded = None
     if any(c.dep_ == "agent" for c in tok.children):
         patient = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
         if patient is None and tok.dep_ == "conj":
@@ -940,10 +1099,16 @@ def _content_tokens(tok, subj):
             continue
         if c.i in skip or c.dep_ in _NOT_CONTENT:
             continue
+        if c.dep_ == "prep" and c.lower_ == "to" and tok.lower_ in _RESPONSES:
+            continue  # "X responded to Y's question about Z": what X answers is not what X says
         if c.dep_ == "dobj" and any(g.dep_ == "amod" and g.lower_ in _LOADED for g in c.children):
-            continue  # "X ripped Y's botched response": the writer's own word judges the object, not X's
+            loaded = c  # "X ripped Y's botched response": the writer's own word judges the object, not X's
+            continue
         keep.extend(t for t in c.subtree if t.i not in skip)
     keep.sort(key=lambda t: t.i)
+    if loaded is not None:  # content is one span: what follows the object, not a span across it
+        last = max(t.i for t in loaded.subtree)
+        keep = [t for t in keep if t.i > last]
     return keep
 
 
@@ -962,6 +1127,7 @@ _LOADED = frozenset(
 
 
 _FRONTED = frozenset(["prep", "advcl", "advmod", "npadvmod", "intj"])
+_RESPONSES = frozenset(_forms("respond") | _forms("reply"))
 
 
 _NOT_CONTENT = frozenset(
