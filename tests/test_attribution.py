@@ -496,3 +496,19 @@ def test_a_misparsed_cue_without_a_sentence_subject_takes_the_noun_phrase_before
     )
     rows = holders(tools, text)[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"][0] == ("a powerful interest group", "source")
+
+
+def test_the_writers_epithet_on_a_name_leaves_it_out_of_reported_content(tools):
+    text = (
+        "Senator Alma Rizzo warned that thousands of families had fled a siege ordered by dictator Omar Valdez "
+        "last spring."
+    )
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Omar Valdez"] == [("author", "author")]
+    # without the epithet the name stays in the reported clause
+    text = "Senator Alma Rizzo warned that thousands of families had fled a siege ordered by Omar Valdez last spring."
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Omar Valdez"] == [("Alma Rizzo", "source")]
+    # a direct quote keeps the epithet: the words are the speaker's
+    rows = holders(tools, 'Senator Alma Rizzo said: "The people will not bow to dictator Omar Valdez."')[0]
+    assert [r[1:] for r in rows if r[0] == "Omar Valdez"] == [("Alma Rizzo", "source")]

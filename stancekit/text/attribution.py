@@ -269,6 +269,7 @@ class AttributionFinder:
                 attrs.append(colon)
             for a in attrs:
                 _unless_self_named(text, a, mentions[k], people)
+                _without_epithets(text, a, mentions[k])
             out[k] = [a for a in attrs if a.source.lower() not in _FIRST_PERSON]
             if attrs:
                 prev, prev_sentence = attrs[-1], k
@@ -1258,3 +1259,32 @@ def _unless_self_named(text, a: Attribution, mentions, people: _People) -> None:
         a.source, a.source_actor = other.actor, other.actor
     else:
         a.source, a.source_actor = words, None
+
+
+#: The writer's epithet right before a name ("dictator X", "infamous white supremacist X"): a label the writer
+#: puts on the actor, not words of the source whose reported clause it sits in.
+_EPITHET = re.compile(
+    r"\b(?:dictators?|tyrants?|despots?|strongman|autocrats?|infamous|notorious|disgraced|murderous|thugs?)"
+    r"(?:\s+[a-z][\w-]*){0,2}\s+$",
+    re.IGNORECASE,
+)
+
+
+def _without_epithets(text, a: Attribution, mentions) -> None:
+    """Leave a name the writer labels with an epithet out of reported content: the content ends before the
+    epithet, or starts after the name when the epithet opens it. A direct quote keeps it (the source's words)."""
+    if a.kind not in ("reported", "according_to"):
+        return
+    for m in mentions:
+        if not (a.content_start <= m.start and m.end <= a.content_end):
+            continue
+        e = _EPITHET.search(text, a.content_start, m.start)
+        if e is None or e.end() != m.start:
+            continue
+        if e.start() - a.content_start >= a.content_end - m.end:
+            end = e.start()
+            while end > a.content_start and text[end - 1] in " ,":
+                end -= 1
+            a.content_end = end
+        else:
+            a.content_start = m.end
