@@ -512,3 +512,12 @@ def test_the_writers_epithet_on_a_name_leaves_it_out_of_reported_content(tools):
     # a direct quote keeps the epithet: the words are the speaker's
     rows = holders(tools, 'Senator Alma Rizzo said: "The people will not bow to dictator Omar Valdez."')[0]
     assert [r[1:] for r in rows if r[0] == "Omar Valdez"] == [("Alma Rizzo", "source")]
+
+
+def test_a_headline_speaker_on_a_topic_before_a_colon_holds_the_quote(tools):
+    rows = holders(tools, "Alma Rizzo on Mayor Dana Pell: \u201cShe has betrayed every voter in this state.\u201d")[0]
+    assert ("Alma Rizzo", "author", "author") in rows
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    # a topic label is no speaker: the quote's speaker is not named
+    rows = holders(tools, "More on the vote: \u201cMayor Dana Pell has betrayed every voter in this state.\u201d")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("unnamed source", "source")]

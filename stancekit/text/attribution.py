@@ -106,6 +106,10 @@ _SAY_AFTER = re.compile(
     rf"(?P<src2>(?:the|a|an\s+)?{_NAME}|the\s+[\w\s'\u2019-]{{2,40}}?|he|she|they|we|I)\s+(?P<cue2>{_SAY})\b)"
 )
 _SPEAKER_COLON = re.compile(r"(?:^|[.;]\s+|^\W*)(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019()-]*){0,5})\s*:\s*$")
+#: A headline's speaker and topic before a quote: "X on Y: '...'".
+_SPEAKER_ON = re.compile(
+    r"\W*(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,4})\s+on\s+(?P<topic>[^:\"\u201c\u201d]{1,80}):\s*$"
+)
 #: Not sources: the writer ("I", "we": the author's own voice), the reader ("you"), nobody, an expletive "it".
 _FIRST_PERSON = frozenset(["i", "we", "me", "us", "you", "it", "no one", "nobody", "this", "that"])
 _SAY_BEFORE = re.compile(
@@ -324,6 +328,11 @@ class AttributionFinder:
             base = qs - len(before)
             ss, se = base + m.start("src"), base + m.end("src")
             return _make(text, ss, se, -1, -1, qs + 1, qe - 1, "direct", mentions)
+        m = _SPEAKER_ON.match(text, sent.start, qs)
+        if m and any(x.kind == "person" and m.start("src") <= x.start and x.end == m.end("src") for x in mentions):
+            # the headline shape "X on Y: '...'" is X's words about Y (X must end in a person mention): the topic
+            # and the quote are X's
+            return _make(text, m.start("src"), m.end("src"), -1, -1, m.start("topic"), qe - 1, "direct", mentions)
         if doc is not None:  # the cue sits elsewhere in the sentence ("X, who said '...', ...")
             # a cue whose clause holds the quote first, the innermost such ("X, whom Y praised, said Z was '...'")
             inside = [t for t in doc if qs < sent.start + t.idx < qe]
