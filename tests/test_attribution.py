@@ -521,3 +521,19 @@ def test_a_headline_speaker_on_a_topic_before_a_colon_holds_the_quote(tools):
     # a topic label is no speaker: the quote's speaker is not named
     rows = holders(tools, "More on the vote: \u201cMayor Dana Pell has betrayed every voter in this state.\u201d")[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("unnamed source", "source")]
+
+
+def test_a_speaker_label_in_capitals_holds_what_follows_but_a_topic_label_does_not(tools):
+    # the segmenter makes a sentence of the label alone: the sentence after it is the speaker's
+    rows = [r for s in holders(tools, "RIZZO: Mayor Dana Pell has failed this city.") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("RIZZO", "source")]
+    rows = [r for s in holders(tools, "READ MORE: RIZZO: Mayor Dana Pell has failed this city.") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("RIZZO", "source")]
+    rows = [r for s in holders(tools, "WATCH: Mayor Dana Pell has failed this city.") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+    # a label kept in its sentence (pre-split text) speaks for the rest of it
+    text = "SEE ALSO: RIZZO: the mayor has failed this city."
+    i = text.index("the mayor")
+    mentions = [MentionRef(i, i + 9, "the mayor", "person")]
+    found = tools[2].find(text, [Span(0, len(text), text)], [mentions])[0]
+    assert tools[2].holders(found, mentions) == [("RIZZO", "source")]

@@ -150,13 +150,54 @@ def _headline_speech(text, sent, attrs, mentions) -> Attribution | None:
     if m is None or not any(
         x.kind == "person" and m.start("src") <= x.start and x.end == m.end("src") for x in mentions
     ):
-        return None
+        m = _caps_speaker(text, sent)
+        if m is None:
+            return None
     cs, ce = m.end(), sent.end
     while ce > cs and text[ce - 1] in " .\n":
         ce -= 1
     if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
         return None
     return _make(text, m.start("src"), m.end("src"), -1, -1, cs, ce, "reported", mentions)
+
+
+def _labelled_speech(text, sent, attrs, label, label_mentions) -> Attribution | None:
+    """The sentence after a speaker label that stands alone ("TAPPER:" then "X has failed"): the speaker's."""
+    cs, ce = sent.start, sent.end
+    while cs < ce and text[cs].isspace():
+        cs += 1
+    while ce > cs and text[ce - 1] in " .\n":
+        ce -= 1
+    if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
+        return None
+    return _make(text, label.start("src"), label.end("src"), -1, -1, cs, ce, "reported", label_mentions)
+
+
+#: A speaker label in capitals, as transcripts and columns print it ("TAPPER: ...", "SEE ALSO: HURT: ...").
+_CAPS_LABEL = re.compile(r"\W*(?P<src>[A-Z][A-Z'\u2019.-]+(?:\s+[A-Z][A-Z'\u2019.-]+){0,2})\s*:(?:\s+(?=\S)|\s*$)")
+#: Words of the labels news pages put before a headline or a paragraph that name no speaker ("WATCH:", "SEE ALSO:").
+_TOPIC_LABELS = frozenset(
+    """
+    the also agenda alert analysis answer audio background breaking byline cartoon chart column commentary context correction
+    developing disclaimer disclosure earlier editor editorial editors exclusive explainer fact check factcheck
+    coverage facts nb special featured flashback graphic headline headlines interview latest listen live map more new news note now opinion
+    photo photos podcast poll preview question quiz read recap related report review see sponsored summary timeline
+    today top transcript trending update updated updates urgent video videos warning watch icymi
+    """.split()  # noqa: SIM905
+)
+
+
+def _caps_speaker(text, sent):
+    """The speaker label in capitals opening a sentence, past topic labels ("SEE ALSO: HURT: X is ..."), or None."""
+    pos = sent.start
+    for _ in range(3):
+        m = _CAPS_LABEL.match(text, pos, sent.end)
+        if m is None:
+            return None
+        if not any(w.strip(".'\u2019-").lower() in _TOPIC_LABELS for w in m.group("src").split()):
+            return m
+        pos = m.end()
+    return None
 
 
 #: An embedded tweet's signature as pages render it: "— Name (@handle) Month D, YYYY"; the words before it are
@@ -241,6 +282,7 @@ class AttributionFinder:
         prev: Attribution | None = None
         prev_sentence = -10
         tweets = _tweet_embeds(text, sentences, mentions) if "(@" in text else {}
+        label = None  # a speaker label in capitals the segmenter made a sentence of its own ("TAPPER:")
         for k, sent in enumerate(sentences):
             attrs: list[Attribution] = []
             while q_next < len(by_start) and quotes[by_start[q_next]][0] < sent.end:
@@ -269,8 +311,12 @@ class AttributionFinder:
                 attrs.extend(self._reported(docs[k], sent.start, mentions[k], people, attrs, prev, k - prev_sentence))
             attrs.extend(tweets.get(k, ()))
             colon = _colon_speech(text, sent, attrs, mentions[k]) or _headline_speech(text, sent, attrs, mentions[k])
+            if colon is None and label is not None and label[0] == k - 1:
+                colon = _labelled_speech(text, sent, attrs, label[1], mentions[k - 1])
             if colon is not None:
                 attrs.append(colon)
+            m = _caps_speaker(text, sent)
+            label = (k, m) if m is not None and not text[m.end() : sent.end].strip() else None
             for a in attrs:
                 _unless_self_named(text, a, mentions[k], people)
                 _without_epithets(text, a, mentions[k])
