@@ -178,11 +178,12 @@ _CAPS_LABEL = re.compile(r"\W*(?P<src>[A-Z][A-Z'\u2019.-]+(?:\s+[A-Z][A-Z'\u2019
 #: Words of the labels news pages put before a headline or a paragraph that name no speaker ("WATCH:", "SEE ALSO:").
 _TOPIC_LABELS = frozenset(
     """
-    the also agenda alert analysis answer audio background breaking byline cartoon chart column commentary context correction
-    developing disclaimer disclosure earlier editor editorial editors exclusive explainer fact check factcheck
-    coverage facts nb special featured flashback graphic headline headlines interview latest listen live map more new news note now opinion
-    photo photos podcast poll preview question quiz read recap related report review see sponsored summary timeline
-    today top transcript trending update updated updates urgent video videos warning watch icymi
+    agenda alert also analysis answer audio background breaking byline cartoon chart check column commentary
+    context correction coverage developing disclaimer disclosure earlier editor editorial editors exclusive
+    explainer fact factcheck facts featured flashback graphic headline headlines icymi interview latest listen
+    live map more nb new news note now opinion photo photos podcast poll preview question quiz read recap
+    related report review see special sponsored summary the timeline today top transcript trending update
+    updated updates urgent video videos warning watch
     """.split()  # noqa: SIM905
 )
 
