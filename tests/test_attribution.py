@@ -537,3 +537,13 @@ def test_a_speaker_label_in_capitals_holds_what_follows_but_a_topic_label_does_n
     mentions = [MentionRef(i, i + 9, "the mayor", "person")]
     found = tools[2].find(text, [Span(0, len(text), text)], [mentions])[0]
     assert tools[2].holders(found, mentions) == [("RIZZO", "source")]
+
+
+def test_a_headline_subject_with_a_cue_verb_holds_the_rest_of_the_headline(tools):
+    rows = [r for s in holders(tools, "Velonian Labour Party Honors Mayor Dana Pell With City Medal") for r in s]
+    assert ("Dana Pell", "Velonian Labour Party", "source") in rows
+    rows = [r for s in holders(tools, "Senator Alma Rizzo to praise Mayor Dana Pell at the spring gala") for r in s]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    # a verb that reports no stance, or a factive one, leaves the headline the writer's
+    rows = [r for s in holders(tools, "Senator Alma Rizzo Meets Mayor Dana Pell In Capital") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -173,6 +173,40 @@ def _labelled_speech(text, sent, attrs, label, label_mentions) -> Attribution | 
     return _make(text, label.start("src"), label.end("src"), -1, -1, cs, ce, "reported", label_mentions)
 
 
+#: After a headline's subject: a cue verb in the present ("X Honors Y", "X slams Y") or after "to" ("X to award Y").
+_HEADLINE_CUE = re.compile(r"\s+(?P<to>to\s+)?(?P<cue>[A-Za-z]+)\s+(?=\S)")
+_NAME_WORDS = re.compile(r"\W*(?:[A-Z][\w.'\u2019-]*\s+)*")
+
+
+def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
+    """A headline (no closing stop) whose subject, a mention opening it, takes a cue verb: "X Honors Y With Medal",
+    "X to award Y", which the parser misreads in title case or without a finite verb. What follows is the subject's
+    evaluation, unless a quote or a parsed clause already attributes it."""
+    end = sent.end
+    while end > sent.start and text[end - 1].isspace():
+        end -= 1
+    closing = end - 1 if end - 1 > sent.start and text[end - 1] in "\u201d\u2019\"'" else end
+    if end <= sent.start or text[closing - 1] in ".!?" or "\n" in text[sent.start : end]:
+        return None
+    for x in mentions:
+        if x.start < sent.start or x.end >= end or _NAME_WORDS.match(text, sent.start, x.start).end() != x.start:
+            continue
+        m = _HEADLINE_CUE.match(text, x.end, end)
+        if m is None:
+            continue
+        word = m.group("cue").lower()
+        lemma = CUE_FORMS.get(word)
+        if lemma is None or lemma in _ANNOUNCED or lemma == "maintain":
+            continue  # "X admits to ...": what the writer states as what happened (see _ANNOUNCED)
+        if (word not in (lemma + "s", lemma + "es")) if not m.group("to") else word != lemma:
+            continue
+        cs = m.end()
+        if any(a.content_start <= cs < a.content_end for a in attrs):
+            return None
+        return _make(text, sent.start, x.end, m.start("cue"), m.end("cue"), cs, end, "reported", mentions)
+    return None
+
+
 #: A speaker label in capitals, as transcripts and columns print it ("TAPPER: ...", "SEE ALSO: HURT: ...").
 _CAPS_LABEL = re.compile(r"\W*(?P<src>[A-Z][A-Z'\u2019.-]+(?:\s+[A-Z][A-Z'\u2019.-]+){0,2})\s*:(?:\s+(?=\S)|\s*$)")
 #: Words of the labels news pages put before a headline or a paragraph that name no speaker ("WATCH:", "SEE ALSO:").
@@ -311,7 +345,11 @@ class AttributionFinder:
             if k in docs:
                 attrs.extend(self._reported(docs[k], sent.start, mentions[k], people, attrs, prev, k - prev_sentence))
             attrs.extend(tweets.get(k, ()))
-            colon = _colon_speech(text, sent, attrs, mentions[k]) or _headline_speech(text, sent, attrs, mentions[k])
+            colon = (
+                _colon_speech(text, sent, attrs, mentions[k])
+                or _headline_speech(text, sent, attrs, mentions[k])
+                or _headline_verb(text, sent, attrs, mentions[k])
+            )
             if colon is None and label is not None and label[0] == k - 1:
                 colon = _labelled_speech(text, sent, attrs, label[1], mentions[k - 1])
             if colon is not None:
