@@ -547,3 +547,8 @@ def test_a_headline_subject_with_a_cue_verb_holds_the_rest_of_the_headline(tools
     # a verb that reports no stance, or a factive one, leaves the headline the writer's
     rows = [r for s in holders(tools, "Senator Alma Rizzo Meets Mayor Dana Pell In Capital") for r in s]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+    # a name the actor finding may miss is the source by its own words, in a sentence-case headline
+    rows = [r for s in holders(tools, "Kovalenko to award Mayor Dana Pell the city's highest honour") for r in s]
+    assert ("Dana Pell", "Kovalenko", "source") in rows
+    rows = [r for s in holders(tools, "The board to award Mayor Dana Pell the city's highest honour") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -178,6 +178,11 @@ _HEADLINE_CUE = re.compile(r"\s+(?P<to>to\s+)?(?P<cue>[A-Za-z]+)\s+(?=\S)")
 _NAME_WORDS = re.compile(r"\W*(?:[A-Z][\w.'\u2019-]*\s+)*")
 
 
+_HEADLINE_NAME = re.compile(r"\W*(?P<src>[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,2})")
+#: Capitalized words opening a headline that are not a name.
+_NOT_NAMES = frozenset("the a an this that these those it he she they we i you".split())  # noqa: SIM905
+
+
 def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
     """A headline (no closing stop) whose subject, a mention opening it, takes a cue verb: "X Honors Y With Medal",
     "X to award Y", which the parser misreads in title case or without a finite verb. What follows is the subject's
@@ -204,7 +209,22 @@ def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
         if any(a.content_start <= cs < a.content_end for a in attrs):
             return None
         return _make(text, sent.start, x.end, m.start("cue"), m.end("cue"), cs, end, "reported", mentions)
-    return None
+    # a name the actor finding missed ("Smith to award Y"): in a sentence-case headline only, where the cue is
+    # lower case (title case capitalizes every word, so the name's extent is unknown)
+    n = _HEADLINE_NAME.match(text, sent.start, end)
+    if n is None or n.group("src").split()[0].lower() in _NOT_NAMES:
+        return None
+    m = _HEADLINE_CUE.match(text, n.end(), end)
+    if m is None or not m.group("cue").islower() or any(x.start < n.end() and n.start("src") < x.end for x in mentions):
+        return None
+    word, lemma = m.group("cue"), CUE_FORMS.get(m.group("cue"))
+    if lemma is None or lemma in _ANNOUNCED or lemma == "maintain":
+        return None
+    if (word not in (lemma + "s", lemma + "es")) if not m.group("to") else word != lemma:
+        return None
+    if any(a.content_start <= m.end() < a.content_end for a in attrs):
+        return None
+    return _make(text, n.start("src"), n.end("src"), m.start("cue"), m.end("cue"), m.end(), end, "reported", mentions)
 
 
 #: A speaker label in capitals, as transcripts and columns print it ("TAPPER: ...", "SEE ALSO: HURT: ...").
