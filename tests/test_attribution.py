@@ -552,3 +552,11 @@ def test_a_headline_subject_with_a_cue_verb_holds_the_rest_of_the_headline(tools
     assert ("Dana Pell", "Kovalenko", "source") in rows
     rows = [r for s in holders(tools, "The board to award Mayor Dana Pell the city's highest honour") for r in s]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_an_agencys_official_labelling_a_headline_holds_the_claim(tools):
+    rows = [r for s in holders(tools, "NATO\u2019s Kovalenko: Mayor Dana Pell misled the alliance") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("Kovalenko", "source")]
+    # a person's possessive before the colon is a topic ("X's Ground Game:"), not a speaker
+    rows = [r for s in holders(tools, "Alma Rizzo\u2019s Notebook: Mayor Dana Pell misled the council") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -150,7 +150,7 @@ def _headline_speech(text, sent, attrs, mentions) -> Attribution | None:
     if m is None or not any(
         x.kind == "person" and m.start("src") <= x.start and x.end == m.end("src") for x in mentions
     ):
-        m = _caps_speaker(text, sent)
+        m = _agency_speaker(text, sent, mentions) or _caps_speaker(text, sent)
         if m is None:
             return None
     cs, ce = m.end(), sent.end
@@ -225,6 +225,23 @@ def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
     if any(a.content_start <= m.end() < a.content_end for a in attrs):
         return None
     return _make(text, n.start("src"), n.end("src"), m.start("cue"), m.end("cue"), m.end(), end, "reported", mentions)
+
+
+#: A wire headline's official: an agency's possessive and one name ("Fed's Yellen: ...").
+_AGENCY_SPEAKER = re.compile(
+    r"\W*(?P<org>[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)['\u2019]s\s+(?P<src>[A-Z][\w-]+)\s*:\s+(?=\S)"
+)
+
+
+def _agency_speaker(text, sent, mentions):
+    """The label "Agency's Name:" opening a headline when the possessor is an organization or a country (not a
+    person: "X's Ground Game:" is a topic), or None."""
+    m = _AGENCY_SPEAKER.match(text, sent.start, sent.end)
+    if m is None or not any(
+        x.kind not in ("person", "unknown") and x.start < m.end("org") and m.start("org") < x.end for x in mentions
+    ):
+        return None
+    return m
 
 
 #: A speaker label in capitals, as transcripts and columns print it ("TAPPER: ...", "SEE ALSO: HURT: ...").
