@@ -560,3 +560,7 @@ def test_an_agencys_official_labelling_a_headline_holds_the_claim(tools):
     # a person's possessive before the colon is a topic ("X's Ground Game:"), not a speaker
     rows = [r for s in holders(tools, "Alma Rizzo\u2019s Notebook: Mayor Dana Pell misled the council") for r in s]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+    # an epithet after the name ("a Y notorious for ...") is the writer's too
+    text = "Senator Alma Rizzo warned that the grant would go to a Velonian Labour Party notorious for waste."
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Velonian Labour Party"] == [("author", "author")]

@@ -1401,6 +1401,9 @@ _EPITHET = re.compile(
 )
 
 
+_EPITHET_AFTER = re.compile(r",?\s+(?:notorious|infamous)\s+(?:for|as)\b", re.IGNORECASE)
+
+
 def _without_epithets(text, a: Attribution, mentions) -> None:
     """Leave a name the writer labels with an epithet out of reported content: the content ends before the
     epithet, or starts after the name when the epithet opens it. A direct quote keeps it (the source's words)."""
@@ -1410,10 +1413,14 @@ def _without_epithets(text, a: Attribution, mentions) -> None:
         if not (a.content_start <= m.start and m.end <= a.content_end):
             continue
         e = _EPITHET.search(text, a.content_start, m.start)
-        if e is None or e.end() != m.start:
+        if e is not None and e.end() == m.start:
+            start = e.start()
+        elif _EPITHET_AFTER.match(text, m.end, a.content_end):
+            start = m.start  # "a Y notorious for red tape"
+        else:
             continue
-        if e.start() - a.content_start >= a.content_end - m.end:
-            end = e.start()
+        if start - a.content_start >= a.content_end - m.end:
+            end = start
             while end > a.content_start and text[end - 1] in " ,":
                 end -= 1
             a.content_end = end
