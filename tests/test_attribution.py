@@ -564,3 +564,14 @@ def test_an_agencys_official_labelling_a_headline_holds_the_claim(tools):
     text = "Senator Alma Rizzo warned that the grant would go to a Velonian Labour Party notorious for waste."
     rows = holders(tools, text)[0]
     assert [r[1:] for r in rows if r[0] == "Velonian Labour Party"] == [("author", "author")]
+
+
+def test_a_possessors_criticism_of_or_call_for_someone_is_the_possessors_stance(tools):
+    rows = holders(tools, "Senator Alma Rizzo's criticism of Mayor Dana Pell dominated the debate.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    assert ("Alma Rizzo", "author", "author") in rows
+    rows = holders(tools, "Senator Alma Rizzo's call for Mayor Dana Pell to resign drew cheers.")[0]
+    assert ("Dana Pell", "Alma Rizzo", "source") in rows
+    # "calls" as a verb is the cue verb's rule, a noun without a possessor is nobody's
+    rows = holders(tools, "The criticism of Mayor Dana Pell dominated the debate.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

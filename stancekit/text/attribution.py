@@ -497,6 +497,10 @@ class AttributionFinder:
             if viewer is not None:
                 found.append(viewer)
                 continue
+            owned = _possessed_evaluation(tok, base, mentions)
+            if owned is not None:
+                found.append(owned)
+                continue
             if tok.lower_ == "according" and tok.dep_ == "prep":
                 to = next((c for c in tok.children if c.lower_ == "to"), None)
                 pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
@@ -723,6 +727,54 @@ def _possessor(noun):
     if mark.text in ("'", "\u2019") and name.lower_.endswith("s") and name.text[:1].isupper():
         return name
     return None
+
+
+#: Evaluation nouns a possessor holds toward their prepositional object ("X's criticism of Y", "X's call for Y to
+#: resign", "X's attacks on Y"), with the prepositions that name the target; all are parser-gate words already.
+_POSSESSED = {
+    **dict.fromkeys(["criticism", "criticisms", "condemnation", "rebuke"], ("of",)),
+    **dict.fromkeys(["attack", "attacks", "tirade"], ("on", "against")),
+    **dict.fromkeys(["accusation", "accusations"], ("of", "against")),
+    **dict.fromkeys(["swipe", "swipes", "jab", "jabs"], ("at",)),
+    "praise": ("of", "for"),
+    **dict.fromkeys(["call", "calls"], ("for", "on")),
+    **dict.fromkeys(["demand", "demands"], ("for",)),
+}
+_NP_INSIDE = frozenset(["compound", "det", "amod", "poss", "case", "nummod", "punct"])
+_POSSESSIVE_PRONOUNS = frozenset(["his", "her", "their", "its", "my", "our", "your"])
+
+
+def _possessed_evaluation(tok, base, mentions) -> Attribution | None:
+    """ "X's criticism of Y": the possessor (a name or a noun, not a pronoun) evaluates the object of the
+    preposition; the noun must be used as a noun (a nominal dependency), not as the verb "calls"."""
+    preps = _POSSESSED.get(tok.lower_)
+    if preps is None or tok.dep_ not in _NOMINAL:
+        return None
+    owner = _possessor(tok)
+    if owner is None or owner.lower_ in _POSSESSIVE_PRONOUNS:
+        return None
+    prep = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ in preps), None)
+    if prep is None and "for" in preps:  # "X's call for Y to resign": the parser makes "for" the clause's mark
+        prep = next(
+            (c for c in tok.children if c.dep_ in ("acl", "relcl") and any(g.lower_ == "for" for g in c.children)),
+            None,
+        )
+    content = [t for t in prep.subtree if t is not prep and t.lower_ != "for"] if prep is not None else []
+    if prep is not None and not content:  # a bare preposition, its object hung elsewhere: the noun phrase after it
+        for t in tok.doc[prep.i + 1 :]:
+            content.append(t)
+            if t.dep_ not in _NP_INSIDE:
+                break
+    while content and content[-1].is_punct:
+        content.pop()
+    if not content:
+        return None
+    src = list(owner.subtree)
+    while len(src) > 1 and src[-1].dep_ == "case":
+        src.pop()  # the name without its "'s"
+    ss, se = src[0].idx, src[-1].idx + len(src[-1])
+    cs, ce = content[0].idx, content[-1].idx + len(content[-1])
+    return _make(tok.doc.text, ss, se, tok.idx, tok.idx + len(tok), cs, ce, "reported", mentions, base, _heads(src))
 
 
 _NOMINAL = frozenset(["nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "conj", "npadvmod"])
