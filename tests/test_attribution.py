@@ -537,6 +537,9 @@ def test_a_speaker_label_in_capitals_holds_what_follows_but_a_topic_label_does_n
     mentions = [MentionRef(i, i + 9, "the mayor", "person")]
     found = tools[2].find(text, [Span(0, len(text), text)], [mentions])[0]
     assert tools[2].holders(found, mentions) == [("RIZZO", "source")]
+    # a dateline in capitals is a place, not a speaker
+    rows = [r for s in holders(tools, "LONDON: Mayor Dana Pell has failed this city.") for r in s]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
 
 
 def test_a_headline_subject_with_a_cue_verb_holds_the_rest_of_the_headline(tools):

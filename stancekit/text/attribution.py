@@ -150,7 +150,7 @@ def _headline_speech(text, sent, attrs, mentions) -> Attribution | None:
     if m is None or not any(
         x.kind == "person" and m.start("src") <= x.start and x.end == m.end("src") for x in mentions
     ):
-        m = _agency_speaker(text, sent, mentions) or _caps_speaker(text, sent)
+        m = _agency_speaker(text, sent, mentions) or _caps_speaker(text, sent, mentions)
         if m is None:
             return None
     cs, ce = m.end(), sent.end
@@ -259,14 +259,22 @@ _TOPIC_LABELS = frozenset(
 )
 
 
-def _caps_speaker(text, sent):
-    """The speaker label in capitals opening a sentence, past topic labels ("SEE ALSO: HURT: X is ..."), or None."""
+def _caps_speaker(text, sent, mentions):
+    """The speaker label in capitals opening a sentence, past topic labels ("SEE ALSO: HURT: X is ..."), or None.
+
+    A label the actor finding reads as an organization or a place is not taken: "NEW DELHI: ..." is a dateline.
+    """
     pos = sent.start
     for _ in range(3):
         m = _CAPS_LABEL.match(text, pos, sent.end)
         if m is None:
             return None
         if not any(w.strip(".'\u2019-").lower() in _TOPIC_LABELS for w in m.group("src").split()):
+            if any(
+                x.kind not in ("person", "unknown") and x.start < m.end("src") and m.start("src") < x.end
+                for x in mentions
+            ):
+                return None
             return m
         pos = m.end()
     return None
@@ -391,7 +399,7 @@ class AttributionFinder:
                 colon = _labelled_speech(text, sent, attrs, label[1], mentions[k - 1])
             if colon is not None:
                 attrs.append(colon)
-            m = _caps_speaker(text, sent)
+            m = _caps_speaker(text, sent, mentions[k])
             label = (k, m) if m is not None and not text[m.end() : sent.end].strip() else None
             for a in attrs:
                 _unless_self_named(text, a, mentions[k], people)
