@@ -125,6 +125,7 @@ def test_no_checkpoint_an_unreadable_one_or_an_unasked_restart_are_refused(pause
     assert info.value.path == str(weights)
 
 
+@pytest.mark.slow
 def test_a_kill_between_the_two_renames_leaves_the_previous_checkpoint_usable(paused_run, tmp_path):
     cfg = _copy(paused_run, tmp_path)
     folder = tmp_path / "copy" / "checkpoint"
@@ -143,3 +144,52 @@ def test_checkpoint_every_is_a_run_option_validated_and_left_out_of_train_yaml()
             TrainConfig(name="x", checkpoint_every=bad)
     with pytest.raises(ConfigError, match="max_steps"):
         Trainer(TrainConfig(name="x"), max_steps=0)
+
+
+@pytest.mark.slow
+def test_cli_pauses_with_max_steps_and_finishes_with_resume(tmp_path):
+    import subprocess
+    import sys
+
+    import yaml
+    from conftest import REPO, write_tiny_data
+
+    stance, editorial = write_tiny_data(tmp_path)
+    out = tmp_path / "model"
+    config = tmp_path / "train.yaml"
+    config.write_text(
+        yaml.safe_dump(
+            {
+                "name": "cli-resume",
+                "output_dir": str(out),
+                "train_sets": [],
+                "dev_sets": [],
+                "report_sets": [],
+                "stance_files": [str(stance)],
+                "editorial_files": [str(editorial)],
+                "marking": "target",
+                "epochs": 1,
+                "batch_size": 4,
+                "evals_per_epoch": 1,
+                "calibrate": False,
+                "progress": False,
+                "checkpoint_every": 1,
+            }
+        )
+    )
+
+    def train(*extra):
+        cmd = [sys.executable, "-m", "stancekit.cli", "train", "--config", str(config), "--device", "cpu", *extra]
+        return subprocess.run(cmd, capture_output=True, text=True, cwd=REPO)
+
+    done = train("--resume")
+    assert done.returncode == 2 and "no checkpoint" in done.stderr and not out.exists()
+    paused = train("--max-steps", "2")
+    assert paused.returncode == 3, paused.stderr
+    assert "paused at step 2" in paused.stdout and (out / "checkpoint" / "state.json").is_file()
+    again = train()  # forgetting --resume does not throw the two steps away
+    assert again.returncode == 2 and "--resume" in again.stderr
+    done = train("--resume")
+    assert done.returncode == 0, done.stderr
+    assert (out / "model.safetensors").is_file() and not (out / "checkpoint").exists()
+    assert json.loads((out / "training_metrics.json").read_text())["steps"] == 4

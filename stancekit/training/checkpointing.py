@@ -29,7 +29,7 @@ from stancekit.errors import CheckpointError, CheckpointNotFoundError
 FORMAT = "stancekit-train-checkpoint/1"
 FOLDER = "checkpoint"
 #: config fields that do not decide the weights of a run (where it runs, how it reports, where files lie)
-RUN_OPTIONS = ("checkpoint_every", "progress", "device", "data_dir", "output_dir")
+RUN_OPTIONS = ("checkpoint_every", "progress", "device", "data_dir", "output_dir", "teacher_cache")
 
 
 @dataclass
@@ -224,17 +224,11 @@ def remove(folder: str | Path) -> None:
         shutil.rmtree(cand, ignore_errors=True)
 
 
-def read_checkpoint(folder: str | Path, network: torch.nn.Module, cfg_hash: str, dat_hash: str) -> Checkpoint:
-    """The checkpoint at ``folder``, checked against the run's config and data fingerprints.
+def read_state(folder: str | Path, cfg_hash: str) -> tuple[Path, dict]:
+    """The checkpoint folder found at ``folder`` and its ``state.json``, checked against the config's hash.
 
-    Raises :class:`CheckpointNotFoundError` when there is none, :class:`CheckpointError` (naming the file and
-    the field) when it is unreadable or was written for another config or other data.
+    Cheap (no weights are read): the trainer calls it before it builds examples or loads an encoder.
     """
-    from safetensors import SafetensorError
-    from safetensors.torch import load_file
-
-    from stancekit.training.trainer import FitResult
-
     found = exists(folder)
     if found is None:
         raise CheckpointNotFoundError(
@@ -251,11 +245,27 @@ def read_checkpoint(folder: str | Path, network: torch.nn.Module, cfg_hash: str,
         raise CheckpointError(f"not a {FORMAT} checkpoint", path=str(state_path), field="format")
     if state.get("config_hash") != cfg_hash:
         raise CheckpointError(
-            "the checkpoint was written for another training config (only checkpoint_every, progress, device, "
-            "data_dir and output_dir may change between sessions)",
+            f"the checkpoint was written for another training config (only {', '.join(RUN_OPTIONS)} "
+            "may change between sessions)",
             path=str(state_path),
             field="config_hash",
         )
+    return found, state
+
+
+def read_checkpoint(folder: str | Path, network: torch.nn.Module, cfg_hash: str, dat_hash: str) -> Checkpoint:
+    """The checkpoint at ``folder``, checked against the run's config and data fingerprints.
+
+    Raises :class:`CheckpointNotFoundError` when there is none, :class:`CheckpointError` (naming the file and
+    the field) when it is unreadable or was written for another config or other data.
+    """
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    from stancekit.training.trainer import FitResult
+
+    found, state = read_state(folder, cfg_hash)
+    state_path = found / "state.json"
     if state.get("data_hash") != dat_hash:
         raise CheckpointError(
             "the training or dev examples (or the teacher's soft targets) differ from the ones the checkpoint "

@@ -259,6 +259,14 @@ class Trainer:
 
         The global random generators are seeded for the run and restored after it.
         """
+        # a missing, unreadable or foreign checkpoint is refused before any slow work
+        if self.resume:
+            checkpointing.read_state(self.checkpoint_dir, checkpointing.config_hash(self.cfg))
+        elif (found := checkpointing.exists(self.checkpoint_dir)) is not None:
+            raise CheckpointError(
+                "an unfinished run's checkpoint is here: resume it (--resume) or delete it to start afresh",
+                path=str(found),
+            )
         with _seeded(self.cfg.seed):
             return self._run()
 
@@ -381,12 +389,6 @@ class Trainer:
             self._ckpt.update(progress=ckpt.progress, weights=ckpt.weights)
             log.info("resuming from %s: %d finished fit(s)", self.checkpoint_dir, len(ckpt.fits))
             return ckpt
-        found = checkpointing.exists(self.checkpoint_dir)
-        if found is not None:
-            raise CheckpointError(
-                "an unfinished run's checkpoint is here: resume it (--resume) or delete it to start afresh",
-                path=str(found),
-            )
         return None
 
     def _write_checkpoint(self, network, progress: checkpointing.FitProgress | None) -> None:
