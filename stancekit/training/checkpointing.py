@@ -232,8 +232,7 @@ def read_state(folder: str | Path, cfg_hash: str) -> tuple[Path, dict]:
     found = exists(folder)
     if found is None:
         raise CheckpointNotFoundError(
-            f"{folder}: no checkpoint to resume (set checkpoint_every in the config to write one, "
-            "or train without --resume)",
+            "no checkpoint to resume (set checkpoint_every in the config to write one, or train without --resume)",
             path=str(folder),
         )
     state_path = found / "state.json"
