@@ -127,7 +127,13 @@ def cmd_train(args) -> int:
         overrides["data_dir"] = args.data_dir
     if args.device:
         overrides["device"] = args.device
-    metrics = stancekit.train(args.config, **overrides)
+    from stancekit.errors import TrainingPaused
+
+    try:
+        metrics = stancekit.train(args.config, resume=args.resume, max_steps=args.max_steps, **overrides)
+    except TrainingPaused as paused:
+        print(f"{paused}\nrerun with --resume to continue")
+        return 3
     summary = {name: round(r["macro_f1"], 4) for name, r in {**metrics["dev"], **metrics["report"]}.items()}
     print(json.dumps({"macro_f1": summary, "calibration": metrics["calibration"]}, indent=2))
     return 0
@@ -222,6 +228,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", default=None, help="model folder to write (default: the config's output_dir)")
     p.add_argument("--data-dir", default=None, help="labelled data folder (default: $STANCEKIT_DATA)")
     p.add_argument("--device", default=None, help="torch device to train on (default: a CUDA GPU if visible, else cpu)")
+    p.add_argument(
+        "--resume", action="store_true", help="continue from <output_dir>/checkpoint/ (written with checkpoint_every)"
+    )
+    p.add_argument(
+        "--max-steps",
+        type=int,
+        default=None,
+        help="pause after this many steps in this call: write the checkpoint, exit with status 3",
+    )
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser(

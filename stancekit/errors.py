@@ -64,6 +64,37 @@ class ConfigError(StancekitError, ValueError):
     """A training or model configuration is invalid."""
 
 
+class CheckpointError(ConfigError):
+    """A training checkpoint cannot be resumed: unreadable, or written for another config or other data.
+
+    The message names the file and, where one is at fault, the field (``config_hash``, ``data_hash``, ...).
+    """
+
+    def __init__(self, message: str, *, path: str | None = None, field: str | None = None) -> None:
+        where = ", ".join(x for x in (path, f"field {field!r}" if field else None) if x)
+        super().__init__(f"{where}: {message}" if where else message)
+        self.path = path
+        self.field = field
+        self.reason = message
+
+
+class CheckpointNotFoundError(CheckpointError, FileNotFoundError):
+    """``resume`` was asked for, but the output folder holds no training checkpoint."""
+
+
+class TrainingPaused(StancekitError):
+    """A run stopped on purpose (``max_steps``) after writing its checkpoint; resume it to continue.
+
+    ``checkpoint`` is the folder written, ``ingredient`` and ``step`` where the run stands.
+    """
+
+    def __init__(self, checkpoint: str, ingredient: int, step: int) -> None:
+        super().__init__(f"training paused at step {step} of soup ingredient {ingredient}; checkpoint: {checkpoint}")
+        self.checkpoint = checkpoint
+        self.ingredient = ingredient
+        self.step = step
+
+
 class ResumeError(StancekitError):
     """An output folder holds a job made with another model or other options."""
 

@@ -68,6 +68,9 @@ class TrainConfig:
     save_dtype: str = "float16"
     progress: bool = True
     device: str = "auto"  # "auto": a CUDA GPU when torch sees one, else the CPU; or any torch device string
+    # write <output_dir>/checkpoint/ every this many optimizer steps (and at each evaluation) so that
+    # ``stancekit train --resume`` continues a stopped run to the same weights; None = no checkpoints
+    checkpoint_every: int | None = None
 
     def __post_init__(self) -> None:
         if self.marking not in ("all", "target"):
@@ -85,6 +88,12 @@ class TrainConfig:
             raise ConfigError(f"sentences_per_set: counts must be positive integers, got {bad}")
         if self.soup < 1:
             raise ConfigError(f"soup must be at least 1 (one ordinary run), got {self.soup}")
+        if self.checkpoint_every is not None and (
+            not isinstance(self.checkpoint_every, int) or self.checkpoint_every < 1
+        ):
+            raise ConfigError(
+                f"checkpoint_every must be a positive number of steps or null, got {self.checkpoint_every!r}"
+            )
         if not self.output_dir:
             self.output_dir = str(Path("models") / self.name)
 
@@ -113,4 +122,5 @@ class TrainConfig:
         data = asdict(self)
         data.pop("progress")  # neither decides the model: a config trains the same on any machine
         data.pop("device")
+        data.pop("checkpoint_every")  # when a run saves its progress does not change what it trains
         return yaml.safe_dump(data, sort_keys=False)

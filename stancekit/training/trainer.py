@@ -9,6 +9,10 @@ a few times per epoch; the best state by mean dev macro-F1 is kept (early stoppi
 temperatures are fitted on dev and the folder is written. With ``soup: k`` the loop runs k times
 from the same initial weights and the average of the k kept states replaces the best one when it
 wins on dev.
+
+With ``checkpoint_every`` the run writes ``<output_dir>/checkpoint/`` as it goes (see
+:mod:`stancekit.training.checkpointing`); ``resume`` continues from it to the weights and history an
+uninterrupted run writes. The checkpoint folder is deleted once the model folder and its metrics are written.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from stancekit.data.examples import Example
 from stancekit.data.examples import build_examples as rows_to_examples
 from stancekit.data.sources import load_rows, task_of
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
+from stancekit.errors import CheckpointError, ConfigError, TrainingPaused
 from stancekit.evaluation.evaluate import dev_scores, labelled_logits, reports
 from stancekit.evaluation.metrics import macro_f1
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
@@ -39,7 +44,7 @@ from stancekit.modeling.checkpoint import ModelConfig, build_network, load_initi
 from stancekit.modeling.encoder import load_base_encoder
 from stancekit.modeling.inference import Predictor
 from stancekit.modeling.inputs import IGNORE, MarkerEncoder, collate
-from stancekit.training import distill
+from stancekit.training import checkpointing, distill
 from stancekit.training.config import TrainConfig
 from stancekit.training.selection import average_states as average_states  # re-exported
 from stancekit.training.selection import cpu_state, try_average, try_soup
@@ -211,7 +216,10 @@ class Trainer:
     - ``teacher_logits(teacher, examples, device)``: the teacher's logits (default
       :func:`stancekit.training.distill.teacher_logits`);
     - ``fit(ingredient, train)``: runs or replaces each fit (default ``train(ingredient)``);
-    - ``callbacks``: :class:`TrainerCallback` objects that observe the run.
+    - ``callbacks``: :class:`TrainerCallback` objects that observe the run;
+    - ``resume``: continue the run from ``<output_dir>/checkpoint/`` (callbacks see only what follows it);
+    - ``max_steps``: stop after this many optimizer steps in this call, writing the checkpoint first, and
+      raise :class:`~stancekit.errors.TrainingPaused` (a session-sized slice of a long run).
     """
 
     def __init__(
@@ -224,7 +232,11 @@ class Trainer:
         teacher_logits: TeacherLogits | None = None,
         fit: FitFunction | None = None,
         callbacks: Sequence[TrainerCallback] = (),
+        resume: bool = False,
+        max_steps: int | None = None,
     ) -> None:
+        if max_steps is not None and max_steps < 1:
+            raise ConfigError(f"max_steps must be at least 1, got {max_steps}")
         self.cfg = cfg
         self.segmenter = segmenter
         self.finder = finder
@@ -232,6 +244,10 @@ class Trainer:
         self.teacher_logits = teacher_logits or distill.teacher_logits
         self.fit_function = fit or (lambda ingredient, train: train(ingredient))
         self.callbacks = list(callbacks)
+        self.resume = resume
+        self.max_steps = max_steps
+        self.checkpoint_dir = Path(cfg.output_dir) / checkpointing.FOLDER
+        self._ckpt: dict = {}  # the run's checkpoint bookkeeping (set by _run)
 
     def _build_examples(self, cfg: TrainConfig, names: Sequence[str]) -> dict[str, list[Example]]:
         if cfg.marking == "all" and self.segmenter is None:
@@ -243,6 +259,14 @@ class Trainer:
 
         The global random generators are seeded for the run and restored after it.
         """
+        # a missing, unreadable or foreign checkpoint is refused before any slow work
+        if self.resume:
+            checkpointing.read_state(self.checkpoint_dir, checkpointing.config_hash(self.cfg))
+        elif (found := checkpointing.exists(self.checkpoint_dir)) is not None:
+            raise CheckpointError(
+                "an unfinished run's checkpoint is here: resume it (--resume) or delete it to start afresh",
+                path=str(found),
+            )
         with _seeded(self.cfg.seed):
             return self._run()
 
@@ -292,6 +316,13 @@ class Trainer:
         data = _fit_data(cfg, train_ex, marker_encoder, soft, device)
         predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
         init_state = cpu_state(network) if cfg.soup > 1 else None
+        fits: list[FitResult] = []
+        resumed = self._start_checkpointing(network, train_ex, dev_ex, soft)
+        if resumed is not None:
+            fits = list(resumed.fits)
+            if resumed.progress is None:  # between two fits: the last fit's kept state (if it was the last)
+                network.load_state_dict(resumed.weights, strict=False)
+                network.eval()
 
         def train(ingredient: int) -> FitResult:
             """Fit from the network's current weights with ingredient ``ingredient``'s random state."""
@@ -299,14 +330,16 @@ class Trainer:
                 _seed_globals(cfg.seed + ingredient)  # dropout's draws (inside the run's seeded scope)
             return self._fit(network, data, predictor, dev_ex, ingredient_rng(cfg.seed, ingredient), device, ingredient)
 
-        fits: list[FitResult] = []
-        for ingredient in range(cfg.soup):
+        for ingredient in range(len(fits), cfg.soup):
             if ingredient:
                 # the same initial weights (heads, adapters); another draw of batch order and dropout
                 network.load_state_dict({k: v.to(device) for k, v in init_state.items()})
+            self._ckpt["fits"] = fits
             fits.append(self.fit_function(ingredient, train))
             for cb in self.callbacks:
                 cb.on_fit_end(self, ingredient, fits[-1])
+            if self._ckpt["on"]:
+                self._write_checkpoint(network, None)
         best, history, averaged, step = fits[0].best, fits[0].history, fits[0].averaged, fits[0].steps
         soup = None
         if cfg.soup > 1:
@@ -337,9 +370,33 @@ class Trainer:
             "device": str(device),
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+        checkpointing.remove(self.checkpoint_dir)  # the run is whole: nothing left to resume
         for cb in self.callbacks:
             cb.on_train_end(self, metrics)
         return metrics
+
+    def _start_checkpointing(self, network, train_ex, dev_ex, soft) -> checkpointing.Checkpoint | None:
+        """Set up the run's checkpoints; with ``resume``, read the checkpoint (checked against config and data)."""
+        cfg = self.cfg
+        self._ckpt = {"on": bool(cfg.checkpoint_every) or self.max_steps is not None, "fits": [], "steps": 0}
+        if self.resume or self._ckpt["on"]:
+            self._ckpt["config_hash"] = checkpointing.config_hash(cfg)
+            self._ckpt["data_hash"] = checkpointing.data_hash(train_ex, dev_ex, soft)
+        if self.resume:
+            ckpt = checkpointing.read_checkpoint(
+                self.checkpoint_dir, network, self._ckpt["config_hash"], self._ckpt["data_hash"]
+            )
+            self._ckpt.update(progress=ckpt.progress, weights=ckpt.weights)
+            log.info("resuming from %s: %d finished fit(s)", self.checkpoint_dir, len(ckpt.fits))
+            return ckpt
+        return None
+
+    def _write_checkpoint(self, network, progress: checkpointing.FitProgress | None) -> None:
+        weights = {n: p.detach() for n, p in network.named_parameters() if p.requires_grad}
+        ckpt = checkpointing.Checkpoint(
+            self._ckpt["config_hash"], self._ckpt["data_hash"], list(self._ckpt["fits"]), weights, progress
+        )
+        checkpointing.write_checkpoint(self.checkpoint_dir, network, ckpt)
 
     def _fit(
         self, network, data: _FitData, predictor: Predictor, dev_ex, rng: random.Random, device, ingredient: int = 0
@@ -380,15 +437,42 @@ class Trainer:
         recent: deque[tuple[int, dict[str, torch.Tensor]]] = deque(maxlen=max(1, cfg.average_last))
         bad_evals = 0
         step = 0
+        ckpt = self._ckpt
+        resumed, ckpt["progress"] = ckpt.get("progress"), None
+        skip = 0
+        if resumed is not None:
+            network.load_state_dict({k: v.to(device) for k, v in ckpt["weights"].items()}, strict=False)
+            optimizer.load_state_dict(resumed.optimizer)
+            scheduler.load_state_dict(resumed.scheduler)
+            step, history, best, bad_evals = resumed.step, resumed.history, resumed.best, resumed.bad_evals
+            recent.extend(resumed.recent)
+            rng.setstate(resumed.epoch_rng)
+            skip = resumed.batches_done
+            _set_rng_states(resumed.rng)
+
+        def snapshot(batches_done: int) -> checkpointing.FitProgress:
+            return checkpointing.FitProgress(
+                step, epoch_rng, batches_done, history, best, list(recent), bad_evals,
+                optimizer.state_dict(), scheduler.state_dict(), _rng_states(),
+            )  # fmt: skip
+
         bar = None
         if cfg.progress:
             from tqdm.auto import tqdm
 
-            bar = tqdm(total=total_steps, desc=f"train {cfg.name}", unit="step")
+            bar = tqdm(total=total_steps, initial=step, desc=f"train {cfg.name}", unit="step")
         network.train()
         stop = False
         while step < total_steps and not stop:
-            for batch_idx in _bucketed_batches(lengths, cfg.batch_size, rng):
+            epoch_rng = rng.getstate()
+            batches = _bucketed_batches(lengths, cfg.batch_size, rng)
+            for b_i in range(skip, len(batches)):
+                if self.max_steps is not None and ckpt["steps"] >= self.max_steps:
+                    self._write_checkpoint(network, snapshot(b_i))
+                    if bar is not None:
+                        bar.close()
+                    raise TrainingPaused(str(self.checkpoint_dir), len(ckpt["fits"]), step)
+                batch_idx = batches[b_i]
                 batch = collate(
                     [items[i] for i in batch_idx],
                     data.pad_id,
@@ -416,6 +500,8 @@ class Trainer:
                 scheduler.step()
                 optimizer.zero_grad(set_to_none=True)
                 step += 1
+                ckpt["steps"] = ckpt.get("steps", 0) + 1
+                evaluated_now = False
                 if bar is not None:
                     bar.update(1)
                     bar.set_postfix(loss=f"{loss.item():.3f}", best=f"{best['score']:.3f}")
@@ -426,6 +512,7 @@ class Trainer:
                 last_eval = history[-1]["step"] if history else 0
                 if step % eval_every == 0 or (step == total_steps and step - last_eval >= eval_every // 2):
                     evaluated, scores, mean = _evaluate(predictor, dev_ex)
+                    evaluated_now = True
                     score = mean if mean is not None else -float(loss.item())
                     history.append(
                         {
@@ -464,8 +551,11 @@ class Trainer:
                             stop = True
                             break
                     network.train()
+                if cfg.checkpoint_every and (evaluated_now or step % cfg.checkpoint_every == 0):
+                    self._write_checkpoint(network, snapshot(b_i + 1))
                 if step >= total_steps:
                     break
+            skip = 0
         if bar is not None:
             bar.close()
         if best["state"] is not None:
@@ -476,6 +566,20 @@ class Trainer:
             averaged = _try_average(network, recent, predictor, dev_ex, best)
 
         return FitResult(best, history, averaged, step)
+
+
+def _rng_states() -> dict:
+    """The global generators' states (dropout draws from torch's)."""
+    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
+    return {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state(), "cuda": cuda}
+
+
+def _set_rng_states(states: dict) -> None:
+    random.setstate(states["python"])
+    np.random.set_state(states["numpy"])
+    torch.set_rng_state(states["torch"])
+    if states["cuda"] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(states["cuda"])
 
 
 def _fit_data(cfg: TrainConfig, train_ex: list[Example], marker_encoder: MarkerEncoder, soft, device) -> _FitData:
@@ -600,9 +704,13 @@ def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "te
     return metrics
 
 
-def train(config: TrainConfig | str | Path, **overrides) -> dict:
-    """Train a model from a TrainConfig or a train.yaml path; returns the metrics it wrote."""
+def train(config: TrainConfig | str | Path, *, resume: bool = False, max_steps: int | None = None, **overrides) -> dict:
+    """Train a model from a TrainConfig or a train.yaml path; returns the metrics it wrote.
+
+    ``resume`` continues from the output folder's checkpoint; ``max_steps`` pauses the run after that many
+    steps (see :class:`Trainer`).
+    """
     cfg = config if isinstance(config, TrainConfig) else TrainConfig.from_yaml(config)
     if overrides:
         cfg = TrainConfig(**{**asdict(cfg), **overrides})
-    return Trainer(cfg).run()
+    return Trainer(cfg, resume=resume, max_steps=max_steps).run()
