@@ -118,6 +118,17 @@ _SAY_BEFORE = re.compile(
 )
 
 
+def _rest_is_speech(text, sent, attrs, mentions, m, cue: tuple[int, int]) -> Attribution | None:
+    """The sentence after the match ``m`` as the speech of its ``src`` group, unless it is empty or a quote or a
+    parsed clause already attributes it."""
+    cs, ce = m.end(), sent.end
+    while ce > cs and text[ce - 1] in " .\n":
+        ce -= 1
+    if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
+        return None
+    return _make(text, m.start("src"), m.end("src"), *cue, cs, ce, "reported", mentions)
+
+
 #: "X said: ..." with unquoted words after the colon: the rest of the sentence is X's.
 _SAY_COLON = re.compile(rf"(?P<src>{_NAME}|he|she|they)\s+(?P<cue>{_SAY})\s*:\s*(?=\S)")
 
@@ -130,12 +141,7 @@ def _colon_speech(text, sent, attrs, mentions) -> Attribution | None:
     m = _SAY_COLON.search(text, sent.start, sent.end)
     if m is None:
         return None
-    cs, ce = m.end(), sent.end
-    while ce > cs and text[ce - 1] in " .\n":
-        ce -= 1
-    if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
-        return None
-    return _make(text, m.start("src"), m.end("src"), m.start("cue"), m.end("cue"), cs, ce, "reported", mentions)
+    return _rest_is_speech(text, sent, attrs, mentions, m, (m.start("cue"), m.end("cue")))
 
 
 #: A headline's speaker label: a name, possibly possessive-qualified ("Agency's X"), then a colon and the claim.
@@ -153,12 +159,7 @@ def _headline_speech(text, sent, attrs, mentions) -> Attribution | None:
         m = _agency_speaker(text, sent, mentions) or _caps_speaker(text, sent, mentions)
         if m is None:
             return None
-    cs, ce = m.end(), sent.end
-    while ce > cs and text[ce - 1] in " .\n":
-        ce -= 1
-    if ce <= cs or any(a.content_start <= cs < a.content_end for a in attrs):
-        return None
-    return _make(text, m.start("src"), m.end("src"), -1, -1, cs, ce, "reported", mentions)
+    return _rest_is_speech(text, sent, attrs, mentions, m, (-1, -1))
 
 
 def _labelled_speech(text, sent, attrs, label, label_mentions) -> Attribution | None:
