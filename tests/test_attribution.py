@@ -578,3 +578,17 @@ def test_a_possessors_criticism_of_or_call_for_someone_is_the_possessors_stance(
     # "calls" as a verb is the cue verb's rule, a noun without a possessor is nobody's
     rows = holders(tools, "The criticism of Mayor Dana Pell dominated the debate.")[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_extraposed_it_is_no_speaker(tools):
+    # "It is hard to call ...": the "it" is expletive, the judgement is the writer's, whatever came before
+    text = (
+        "The European Union promised 30 million euros for new schools. "
+        "It is difficult to call this anything but a failure for Governor Ada Hale, who told voters a year ago "
+        "that the money was certain."
+    )
+    rows = holders(tools, text)[1]
+    assert ("Ada Hale", "author", "author") in rows
+    # a real subject before "is sure to argue" still speaks
+    rows = holders(tools, "Senator Tom Reyes is sure to argue that Governor Ada Hale wasted the money.")[0]
+    assert ("Ada Hale", "Tom Reyes", "source") in rows

@@ -1064,6 +1064,15 @@ def _opens(text: str, i: int) -> bool:
     return i == 0 or not text[i - 1].isalnum()
 
 
+def _extraposed(tok) -> bool:
+    """An infinitive after "it is ADJ" ("It is difficult to call ...", "it is fair to say ..."): the "it" is
+    expletive, so the verb has no speaker (the parser hangs the infinitive on the copula or on the adjective)."""
+    copula = tok.head.head if tok.head.dep_ == "acomp" else tok.head
+    return any(c.dep_ == "acomp" for c in copula.children) and any(
+        c.dep_ in ("nsubj", "expl") and c.lower_ == "it" for c in copula.children
+    )
+
+
 def _subject(tok, depth: int = 0):
     """The subject phrase of a cue verb: its nsubj, a passive's agent, a relative clause's antecedent
     ("X, who said ..."), or, for a participle or conjoined verb without one, its head verb's subject."""
@@ -1088,6 +1097,8 @@ def _subject(tok, depth: int = 0):
         first = next((c for c in tok.children if c.dep_ == "compound" and c.i < tok.i), None)
         if first is not None:
             return list(first.subtree)
+    if tok.dep_ == "xcomp" and _extraposed(tok):
+        return None  # "It is hard to call X a failure": the writer's own judgement, no speaker
     if depth < 2 and tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.head.i != tok.head.i:
         return _subject(tok.head.head, depth + 1)  # "X is sure/eager to argue ...": the copula's subject
     if depth < 2 and tok.dep_ == "xcomp":  # "X is set/expected to begin ...": the raised passive subject
