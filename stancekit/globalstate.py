@@ -13,20 +13,36 @@ import random
 from collections.abc import Iterator
 
 
-@contextlib.contextmanager
-def preserved_random_state() -> Iterator[None]:
-    """Restore Python's, numpy's and torch's (CPU) global random states on exit."""
+def random_states(cuda: bool = False) -> dict:
+    """Python's, numpy's and torch's global random states (with ``cuda``, every GPU's too)."""
     py = random.getstate()  # first: importing torch for the first time draws from Python's generator
     import numpy as np
     import torch
 
-    npy, tch = np.random.get_state(), torch.random.get_rng_state()
+    gpus = torch.cuda.get_rng_state_all() if cuda and torch.cuda.is_available() else []
+    return {"python": py, "numpy": np.random.get_state(), "torch": torch.random.get_rng_state(), "cuda": gpus}
+
+
+def set_random_states(states: dict) -> None:
+    """Put back states taken by :func:`random_states`."""
+    import numpy as np
+    import torch
+
+    random.setstate(states["python"])
+    np.random.set_state(states["numpy"])
+    torch.random.set_rng_state(states["torch"])
+    if states["cuda"] and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(states["cuda"])
+
+
+@contextlib.contextmanager
+def preserved_random_state() -> Iterator[None]:
+    """Restore Python's, numpy's and torch's (CPU) global random states on exit."""
+    states = random_states()
     try:
         yield
     finally:
-        random.setstate(py)
-        np.random.set_state(npy)
-        torch.random.set_rng_state(tch)
+        set_random_states(states)
 
 
 def tune_process() -> None:

@@ -38,6 +38,7 @@ from stancekit.data.userfiles import read_editorial_file, read_stance_file
 from stancekit.errors import CheckpointError, ConfigError, TrainingPaused
 from stancekit.evaluation.evaluate import dev_scores, labelled_logits, reports
 from stancekit.evaluation.metrics import macro_f1
+from stancekit.globalstate import random_states, set_random_states
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.calibration import expected_calibration_error, fit_scaling, fit_temperature, softmax
 from stancekit.modeling.checkpoint import ModelConfig, build_network, load_initial_weights, save_model
@@ -448,12 +449,12 @@ class Trainer:
             recent.extend(resumed.recent)
             rng.setstate(resumed.epoch_rng)
             skip = resumed.batches_done
-            _set_rng_states(resumed.rng)
+            set_random_states(resumed.rng)
 
         def snapshot(batches_done: int) -> checkpointing.FitProgress:
             return checkpointing.FitProgress(
                 step, epoch_rng, batches_done, history, best, list(recent), bad_evals,
-                optimizer.state_dict(), scheduler.state_dict(), _rng_states(),
+                optimizer.state_dict(), scheduler.state_dict(), random_states(cuda=True),
             )  # fmt: skip
 
         bar = None
@@ -566,20 +567,6 @@ class Trainer:
             averaged = _try_average(network, recent, predictor, dev_ex, best)
 
         return FitResult(best, history, averaged, step)
-
-
-def _rng_states() -> dict:
-    """The global generators' states (dropout draws from torch's)."""
-    cuda = torch.cuda.get_rng_state_all() if torch.cuda.is_available() else []
-    return {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state(), "cuda": cuda}
-
-
-def _set_rng_states(states: dict) -> None:
-    random.setstate(states["python"])
-    np.random.set_state(states["numpy"])
-    torch.set_rng_state(states["torch"])
-    if states["cuda"] and torch.cuda.is_available():
-        torch.cuda.set_rng_state_all(states["cuda"])
 
 
 def _fit_data(cfg: TrainConfig, train_ex: list[Example], marker_encoder: MarkerEncoder, soft, device) -> _FitData:
