@@ -39,10 +39,12 @@ def _holder_split(actor) -> str:
     src = actor.by_holder.get("source", {})
     if not src.get("mentions"):
         return ""
-    aut = actor.by_holder["author"]
-    return (
-        f"  (author {aut['mean_score']:+.2f} x{aut['mentions']}, sources {src['mean_score']:+.2f} x{src['mentions']})"
-    )
+    parts = []
+    aut = actor.by_holder.get("author", {})
+    if aut.get("mentions"):  # an actor only sources speak about has no author part to show
+        parts.append(f"author {aut['mean_score']:+.2f} x{aut['mentions']}")
+    parts.append(f"sources {src['mean_score']:+.2f} x{src['mentions']}")
+    return "  (" + ", ".join(parts) + ")"
 
 
 def print_document(doc, out=sys.stdout, width: int = 100) -> None:

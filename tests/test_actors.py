@@ -73,6 +73,24 @@ def test_ambiguous_surname_is_not_guessed():
     assert [a.name for a in actors] == ["Hillary Clinton", "Bill Clinton", "Clinton"]
 
 
+def test_one_word_person_after_a_place_preposition_is_a_place():
+    """NER tags an unfamiliar island as a person; a person named in full elsewhere still counts."""
+    text = (
+        "Trawlers fished the waters around Kvaloya. Aides around Marta Lindqvist agreed; crowds near Lindqvist cheered."
+    )
+    actors, mentions = ActorFinder().find(
+        text,
+        ents(text, ("Kvaloya", "PERSON"), ("Marta Lindqvist", "PERSON"), ("Lindqvist", "PERSON")),
+    )
+    assert names(actors, mentions) == [
+        ("Marta Lindqvist", "Marta Lindqvist"),
+        ("Lindqvist", "Marta Lindqvist"),
+    ]
+    text = "Voters kept their trust in Haldane."  # "in" is not place-only: people are trusted in
+    actors, _ = ActorFinder().find(text, ents(text, ("Haldane", "PERSON")))
+    assert [a.name for a in actors] == ["Haldane"]
+
+
 def test_user_actors_extend_and_replace_ner():
     text = "NATO met in Brussels. The alliance said Washington agreed, and the US paid."
     entities = ents(text, ("NATO", "ORG"), ("Brussels", "GPE"), ("Washington", "GPE"), ("US", "GPE"))

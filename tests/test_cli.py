@@ -66,3 +66,24 @@ def test_reader_closing_the_pipe_early_is_not_an_error(tiny_model_path):
     err = proc.stderr.read()
     assert proc.wait(timeout=120) == 141
     assert "Traceback" not in err and "BrokenPipe" not in err
+
+
+def test_holder_split_omits_an_empty_author_part():
+    """An actor only sources speak about shows its sources' figures alone, not 'author +0.00 x0'."""
+    from stancekit.cli import _holder_split
+    from stancekit.results import Actor
+
+    def actor(by_holder):
+        return Actor("Russia", "country", 2, ["Russia"], {"negative": 2}, -0.6, by_holder)
+
+    empty = {"mentions": 0, "counts": {}, "mean_score": 0.0}
+    only_sources = actor({"author": empty, "source": {"mentions": 2, "counts": {"negative": 2}, "mean_score": -0.6}})
+    assert _holder_split(only_sources) == "  (sources -0.60 x2)"
+    both = actor(
+        {
+            "author": {"mentions": 1, "counts": {"negative": 1}, "mean_score": -0.4},
+            "source": {"mentions": 1, "counts": {"negative": 1}, "mean_score": -0.8},
+        }
+    )
+    assert _holder_split(both) == "  (author -0.40 x1, sources -0.80 x1)"
+    assert _holder_split(actor({"author": empty | {"mentions": 2}})) == ""

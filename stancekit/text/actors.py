@@ -493,7 +493,7 @@ class ActorFinder:
         persons = [(e, _person_tokens(e.text)) for e in entities if e.label == "PERSON"]
         persons = [(e, t) for e, t in persons if t and e.text not in self.aliases]
         known = _PersonIndex([t for _, t in persons])
-        people = list(persons)
+        people = [(e, t) for e, t in persons if not _misread_place(text, e, t, known)]
         for ent in entities:
             if ent.label == "PERSON" and ent.text not in self.aliases:
                 continue
@@ -630,6 +630,24 @@ class _PersonIndex:
         word = tokens[0]
         candidates = self.by_last.get(word) or self.by_first.get(word) or []
         return candidates[0] if len(candidates) == 1 else None
+
+
+#: Prepositions before which a lone capitalised word is a place, never a person ("the waters around
+#: Svalbard"). "in", "at", "to" and "between" are left out: "trust in Smith", "angry at Smith".
+_PLACE_ONLY_PREPOSITIONS = frozenset(
+    _split("around near across throughout outside inside within into along beyond off onto")
+)
+
+
+def _misread_place(text: str, ent: EntitySpan, tokens: list[str], known: _PersonIndex) -> bool:
+    """A one-word PERSON no full name in the document explains, after a place-only preposition.
+
+    spaCy's small model tags some unfamiliar place names as people; a person named by one word
+    is almost always named in full elsewhere, so only unexplained single words are dropped.
+    """
+    if len(tokens) != 1 or " " in ent.text or known.resolve(tokens) is not None:
+        return False
+    return word_before(text, ent.start) in _PLACE_ONLY_PREPOSITIONS
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
