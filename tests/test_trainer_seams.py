@@ -167,8 +167,8 @@ def test_merged_lora_soup_is_the_mean_of_the_updates_and_factors_are_averaged_on
     assert not torch.allclose(factors, want, atol=1e-3)  # why the merged form exists
 
 
-def test_teacher_logits_are_cached_per_teacher_and_examples(tiny_model_path, tmp_path):
-    """A rerun with the same teacher and examples reads the teacher's logits from disk; other examples do not."""
+def test_teacher_logits_are_cached_per_teacher_and_example(tiny_model_path, tmp_path):
+    """A rerun reads the teacher's logits from disk; a grown training mix sends only its new examples."""
     import numpy as np
 
     from stancekit.data.examples import Example
@@ -177,18 +177,24 @@ def test_teacher_logits_are_cached_per_teacher_and_examples(tiny_model_path, tmp
     calls = []
 
     def teacher(name, examples, device):
-        calls.append(len(examples))
-        stance = [np.full((len(ex.spans), 3), float(i), dtype=np.float32) for i, ex in enumerate(examples)]
-        return stance, np.arange(2 * len(examples), dtype=np.float32).reshape(-1, 2)
+        calls.append([ex.text for ex in examples])
+        stance = [np.full((len(ex.spans), 3), float(len(ex.text)), dtype=np.float32) for ex in examples]
+        return stance, np.array([[len(ex.text), -len(ex.text)] for ex in examples], dtype=np.float32)
 
     fetch = cached(teacher, tmp_path / "cache")
     examples = [Example("A said B.", [(0, 1), (7, 8)]), Example("No actor here."), Example("C won.", [(0, 1)])]
     first = fetch(str(tiny_model_path), examples, "cpu")
     again = fetch(str(tiny_model_path), examples, "cpu")
-    assert calls == [3]  # the second call was read from the cache
+    assert len(calls) == 1  # the second call was read from the cache
     assert [a.tolist() for a in again[0]] == [a.tolist() for a in first[0]]
-    assert again[1].tolist() == first[1].tolist()
+    assert again[1].tolist() == first[1].tolist() == [[9, -9], [14, -14], [6, -6]]
     assert [len(a) for a in again[0]] == [2, 0, 1]
-    fetch(str(tiny_model_path), examples[:2], "cpu")  # other examples: computed afresh
-    assert calls == [3, 2]
-    assert len(list((tmp_path / "cache").glob("teacher-*.npz"))) == 2
+    grown = [examples[2], Example("D lost to E.", [(0, 1), (10, 11)]), examples[0]]
+    out = fetch(str(tiny_model_path), grown, "cpu")
+    assert calls[1] == ["D lost to E."]  # only the new example went to the teacher
+    assert [a[:, 0].tolist() for a in out[0]] == [[6.0], [12.0, 12.0], [9.0, 9.0]]  # in the order asked
+    assert out[1][:, 0].tolist() == [6, 12, 9]
+    same_spans_other_marks = [Example("A said B.", [(0, 1)])]  # another span set is another example
+    fetch(str(tiny_model_path), same_spans_other_marks, "cpu")
+    assert calls[2] == ["A said B."]
+    assert len(list((tmp_path / "cache").glob("teacher-*.npz"))) == 1  # one file per teacher and device

@@ -39,13 +39,18 @@ def teacher_logits(
     return predictor.logits([ex.text for ex in examples], [ex.spans for ex in examples])
 
 
+def _example_key(ex: Example) -> str:
+    return hashlib.sha256(json.dumps([ex.text, [list(sp) for sp in ex.spans]]).encode()).hexdigest()[:32]
+
+
 def cached(fetch, folder: str | Path):
-    """``fetch`` (a teacher-logits function) with a disk cache in ``folder``.
+    """``fetch`` (a teacher-logits function) with a disk cache in ``folder``, kept per example.
 
     Why: on a CPU the teacher's pass over the training set is the slowest step before training starts
-    (news-base over ~12k examples takes tens of minutes); a rerun with the same teacher and the same
-    examples reads the file instead. The key hashes the teacher folder's files, the examples' text and
-    spans, and the device type, so any change computes afresh.
+    (news-base over ~12k examples takes tens of minutes); a rerun with the same teacher reads the file, and a
+    training mix that grows (new annotations, a different draw) sends only its new examples to the teacher.
+    One file per teacher: its name hashes the teacher folder's files and the device type; inside, each
+    example's logits are keyed by a hash of its text and spans.
     """
     folder = Path(folder)
 
@@ -59,25 +64,43 @@ def cached(fetch, folder: str | Path):
             if f.is_file() and f.suffix in (".json", ".safetensors"):
                 digest.update(f"{f.name}:{file_sha256(f)}".encode())
         digest.update(torch.device(device).type.encode())
-        for ex in examples:
-            digest.update(json.dumps([ex.text, [list(s) for s in ex.spans]]).encode())
         path = folder / f"teacher-{digest.hexdigest()[:32]}.npz"
+        stored: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if path.is_file():
             with np.load(path) as z:
-                counts, stance, editorial = z["counts"], z["stance"], z["editorial"]
-            log.info("teacher %s: %d examples' logits read from %s", teacher, len(examples), path)
+                keys, counts, stance, editorial = z["keys"], z["counts"], z["stance"], z["editorial"]
             bounds = np.concatenate([[0], np.cumsum(counts)])
-            return [stance[bounds[i] : bounds[i + 1]] for i in range(len(counts))], editorial
-        per_example, editorial = fetch(teacher, examples, device)
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp.npz")
-        counts = np.array([len(x) for x in per_example], dtype=np.int64)
-        stance = np.concatenate(per_example) if len(per_example) and counts.sum() else np.zeros((0, 3), np.float32)
-        np.savez(tmp, counts=counts, stance=stance, editorial=np.asarray(editorial))
-        tmp.replace(path)
-        return per_example, editorial
+            stored = {str(k): (stance[bounds[i] : bounds[i + 1]], editorial[i]) for i, k in enumerate(keys)}
+        wanted = [_example_key(ex) for ex in examples]
+        missing = list(dict.fromkeys(k for k in wanted if k not in stored))
+        if missing:
+            first = {k: ex for k, ex in zip(wanted, examples, strict=True)}
+            new_stance, new_editorial = fetch(teacher, [first[k] for k in missing], device)
+            for k, st, ed in zip(missing, new_stance, new_editorial, strict=True):
+                stored[k] = (np.asarray(st, dtype=np.float32).reshape(-1, 3), np.asarray(ed, dtype=np.float32))
+            _write(path, stored)
+        log.info(
+            "teacher %s: %d examples' logits read from %s, %d computed",
+            teacher,
+            len(examples) - sum(k in set(missing) for k in wanted),
+            path,
+            len(missing),
+        )
+        return [stored[k][0] for k in wanted], np.stack([stored[k][1] for k in wanted]) if wanted else np.zeros((0, 2))
 
     return fetch_cached
+
+
+def _write(path: Path, stored: dict[str, tuple[np.ndarray, np.ndarray]]) -> None:
+    """All cached examples to ``path``, atomically (a stopped run leaves the previous file whole)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = list(stored)
+    counts = np.array([len(stored[k][0]) for k in keys], dtype=np.int64)
+    stance = np.concatenate([stored[k][0] for k in keys]) if counts.sum() else np.zeros((0, 3), np.float32)
+    editorial = np.stack([stored[k][1] for k in keys])
+    tmp = path.with_suffix(".tmp.npz")
+    np.savez(tmp, keys=np.array(keys), counts=counts, stance=stance, editorial=editorial)
+    tmp.replace(path)
 
 
 def soft_loss(student: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
