@@ -437,6 +437,14 @@ def _load_state(network, state: dict, path: Path):
         raise ModelLoadError(f"{path} does not match its config ({str(exc).splitlines()[0]})") from exc
 
 
+def _required(missing: list[str], weights: str) -> list[str]:
+    """The missing keys a weights file must have held: a LoRA file leaves the frozen base encoder to the base
+    model (adapters and heads must be there); ``position_ids`` buffers are rebuilt by the encoder."""
+    if weights == "lora":
+        missing = [k for k in missing if "lora_" in k or not k.startswith("encoder.")]
+    return [k for k in missing if not k.endswith("position_ids")]
+
+
 def load_initial_weights(network: StanceNetwork, cfg: ModelConfig, name_or_path: str | os.PathLike) -> Path:
     """Copy a trained model folder's weights into ``network`` (built from ``cfg``, LoRA adapters unmerged).
 
@@ -458,9 +466,7 @@ def load_initial_weights(network: StanceNetwork, cfg: ModelConfig, name_or_path:
         raise ConfigError(f"init_from {str(folder)!r}: field 'lora' is {saved.lora!r} there and {cfg.lora!r} here")
     path = folder / WEIGHTS_FILE
     missing, unexpected = _load_state(network, _read_weights(path), path)
-    if cfg.weights == "lora":
-        missing = [k for k in missing if "lora_" in k or not k.startswith("encoder.")]
-    missing = [k for k in missing if not k.endswith("position_ids")]
+    missing = _required(missing, cfg.weights)
     if missing or unexpected:
         raise ModelLoadError(f"{path} does not fit the network: missing {missing[:5]}, unexpected {unexpected[:5]}")
     return folder
@@ -503,7 +509,7 @@ def _load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
             raise ConfigError(f"{where}: the encoder's config builds no encoder ({exc})") from exc
         network = build_network(cfg, encoder)
         missing, unexpected = _load_state(network, state, folder / WEIGHTS_FILE)
-        missing = [k for k in missing if not k.endswith("position_ids")]
+        missing = _required(missing, cfg.weights)
         if missing or unexpected:
             raise ModelNotFoundError(
                 f"{folder / WEIGHTS_FILE} does not match its config: missing {missing[:5]}, unexpected {unexpected[:5]}"
@@ -516,8 +522,7 @@ def _load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
         encoder = attach_lora(encoder, cfg.lora or {})
         network = build_network(cfg, encoder)
         missing, unexpected = _load_state(network, state, folder / WEIGHTS_FILE)
-        # the frozen base weights come from the base encoder; adapters and heads must be in the file
-        missing = [k for k in missing if "lora_" in k or not k.startswith("encoder.")]
+        missing = _required(missing, cfg.weights)
         if missing or unexpected:
             raise ModelNotFoundError(
                 f"{folder / WEIGHTS_FILE} does not match its config: missing {missing[:5]}, unexpected {unexpected[:5]}"
