@@ -32,7 +32,7 @@ CUE_LEMMAS = frozenset(
     muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
     honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     admire proclaim lash excoriate assail berate castigate chastise eviscerate bash speak
-    characterize characterise portray depict shout yell exclaim joke back
+    characterize characterise portray depict shout yell exclaim joke back grumble
     """.split()  # noqa: SIM905
 )
 #: Cues whose reported clause the writer states as what happened: an announced decision, or what a speaker
@@ -59,8 +59,19 @@ _AS_FIRST = re.compile(r"as\s", re.IGNORECASE)  # the name pattern took a capita
 
 
 def _endorsed(cue) -> bool:
-    """A cue in an "as" clause ("as X pointed out, Y failed"): the writer adopts what it reports."""
-    return any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+    """A cue in an "as" clause ("as X pointed out, Y failed") or one the writer calls right ("X correctly noted"):
+    the writer adopts what it reports. Not an "as" clause whose cue has an object of its own or voices a
+    complaint ("As X criticizes Y's plan, ...", "as X grumbled that ..."): that one says when, and X holds it."""
+    if any(c.dep_ == "advmod" and c.lower_ in _RIGHTLY for c in cue.children):
+        return True
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return False
+    return CUE_FORMS.get(cue.lower_) not in _COMPLAINTS and not any(c.dep_ == "dobj" for c in cue.children)
+
+
+_RIGHTLY = frozenset(["correctly", "rightly", "accurately", "aptly", "wisely"])
+#: Cues of complaint: an "as" clause with one reports a grievance at a time, it does not adopt it.
+_COMPLAINTS = frozenset(["complain", "grumble", "lament", "fear"])
 
 
 #: The holder of a quotation whose speaker the text does not name.
@@ -1015,6 +1026,10 @@ def _viewpoint(tok, base, mentions) -> Attribution | None:
 
 
 # ---------------------------------------------------------------------- helpers
+#: The other closing mark a double quotation may end with when an article mixes straight and curly marks.
+_MIXED = {'"': "\u201d", "\u201c": '"'}
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quotation, marks included. A quotation left open runs to the end of its
     paragraph; a closing curly mark with no opening one closes a quotation begun before the paragraph
@@ -1035,6 +1050,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 next_para = n if next_para == -1 else next_para
             end_para = next_para
             j = text.find(_OPEN[ch], i + 1, end_para)
+            if j == -1 and ch in _MIXED:  # scraped text closes a straight opening with a curly mark or back
+                j = text.find(_MIXED[ch], i + 1, end_para)
             if j == -1 and ch == '"' and not text[i + 1 : end_para].strip():
                 spans.append((para, i + 1))  # a straight mark ending its paragraph closes a quotation begun before
                 i += 1
@@ -1111,7 +1128,12 @@ def _subject(tok, depth: int = 0):
         obj = next((c for c in tok.head.head.children if c.dep_ == "dobj"), None)
         if obj is not None and tok.head.lower_ in ("for", "of") and obj.i < tok.i:
             return list(obj.subtree)  # "X blamed Y for calling ...": the gerund is the object's act, not X's
-        return _subject(tok.head.head, depth + 1)
+        owner = tok.head.head
+        if owner.dep_ == "acomp":  # "X was vocal about criticizing Y": the copula's subject
+            owner = owner.head
+        while owner.dep_ in ("pobj", "prep") and owner.pos_ != "VERB" and owner.head.i != owner.i:
+            owner = owner.head  # "X devoted time in her remarks to criticizing Y": the verb the phrase hangs on
+        return _subject(owner, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
     if (
@@ -1242,6 +1264,7 @@ _RELATIVE_OBJECTS = frozenset(["whom", "who", "which", "that"])
 _MEDIUM = frozenset(
     """
     statement statements tweet tweets memo letter post message video op-ed column email note release remarks
+    comment comments
     speech interview opportunity chance occasion time ad advertisement mailer editorial essay book report article
     """.split()  # noqa: SIM905
 )
