@@ -58,6 +58,15 @@ _AS_BEFORE = re.compile(r"\bas\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _AS_FIRST = re.compile(r"as\s", re.IGNORECASE)  # the name pattern took a capitalized "As" into the speaker
 
 
+def _to_blame(tok) -> bool:
+    """ "X is (not) to blame (for Y)": an infinitive "blame" after a form of "be" judges its subject, not a speaker's act."""
+    return (
+        tok.lower_ == "blame"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+        and tok.head.lower_ in _COPULAS
+    )
+
+
 def _endorsed(cue) -> bool:
     """A cue in an "as" clause ("as X pointed out, Y failed") or one the writer calls right ("X correctly noted"):
     the writer adopts what it reports. Not an "as" clause whose cue has an object of its own or voices a
@@ -554,6 +563,8 @@ class AttributionFinder:
             if tok.lower_ in CUE_FORMS and not handed:  # "blame" names a cue verb and an evaluation noun
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
+                if _to_blame(tok):
+                    continue  # "X is to blame for Y": X is the one blamed, by the writer, and says nothing
                 if CUE_FORMS[tok.lower_] == "maintain" and not any(c.dep_ == "ccomp" for c in tok.children):
                     continue  # "X maintained that ..." reports; "X was able to maintain its ratings" does not
                 verb = tok
@@ -727,6 +738,7 @@ _CLAIM_NOUNS = frozenset(
     """
     claim claims belief beliefs insistence assertion assertions allegation allegations accusation accusations
     narrative argument contention charge charges suggestion warning warnings complaint complaints smear smears
+    report reports rumor rumors rumour rumours
     """.split()  # noqa: SIM905
 )
 #: Verbs whose subject holds the view the claim noun they take names ("X pushed the claim that ...").
@@ -1348,7 +1360,7 @@ _LOADED = frozenset(
     fake dishonest corrupt cruel violent dangerous racist bigoted outrageous shameful disgraceful absurd ridiculous
     insane chaotic incompetent inept worst misguided hateful vile despicable lawless illegal unhinged deranged
     pathetic sham baseless unfounded ludicrous draconian heartless callous inhumane xenophobic divisive toxic
-    brilliant heroic courageous visionary historic
+    brilliant heroic courageous visionary historic foolish stupid idiotic hypocritical shameless disgusting appalling
     """.split()  # noqa: SIM905
 )
 
