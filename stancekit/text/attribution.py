@@ -118,7 +118,7 @@ _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
 _SAY = (
     r"said|says|told|added|asked|wrote|writes|insisted|warned|argued|explained|claimed|declared|continued|noted|"
     r"replied|tweeted|posted|stated|reads|read|concluded|recalled|offered|admitted|quipped|responded|remarked|"
-    r"began|shouted|yelled|exclaimed|joked"
+    r"began|shouted|yelled|exclaimed|joked|continues|adds|notes|explains|argues|insists|warns|concludes"
 )
 _NAME = r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,5}"
 _SAY_AFTER = re.compile(
@@ -741,6 +741,10 @@ _CLAIM_NOUNS = frozenset(
     report reports rumor rumors rumour rumours
     """.split()  # noqa: SIM905
 )
+#: Claim nouns that are someone's view only when a possessor or a voicing verb holds them ("X made the point that").
+_HELD_CLAIMS = frozenset(["point", "points"])
+#: Claim nouns that are themselves where a claim comes from: with no holder, they are the source ("reports that").
+_HEARSAY = frozenset(["report", "reports", "rumor", "rumors", "rumour", "rumours"])
 #: Verbs whose subject holds the view the claim noun they take names ("X pushed the claim that ...").
 _CLAIM_HOLDERS = frozenset(
     f
@@ -815,13 +819,14 @@ _NOMINAL = frozenset(["nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "co
 def _claim_clause(tok, base, mentions) -> Attribution | None:
     """The "that" clause of a claim noun, held by the noun's possessor ("X's claim that ..."), by the subject of a
     verb that voices it ("X pushed the claim that ..."), or else by an unnamed source ("the allegation that ...")."""
-    if tok.lower_ not in _CLAIM_NOUNS or tok.dep_ not in _NOMINAL:
+    if (tok.lower_ not in _CLAIM_NOUNS and tok.lower_ not in _HELD_CLAIMS) or tok.dep_ not in _NOMINAL:
         return None  # "claims" may be the verb ("X claims that ..."), which the cue rules take
     clause = next(
         (
             c
             for c in tok.children
-            if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            # a "that" that is the clause's mark, not a relative pronoun, also where the parser says relcl
+            if c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
         ),
         None,
     )
@@ -838,6 +843,10 @@ def _claim_clause(tok, base, mentions) -> Attribution | None:
         return None  # "The argument that ... is weak": a view the writer weighs, not one the sentence reports
     else:
         src = None
+    if not src and tok.lower_ in _HELD_CLAIMS:
+        return None  # "to the point that ...": a degree, unless someone makes or owns the point
+    if not src and tok.lower_ in _HEARSAY:  # "reports that ...": the reports are the source, by their words
+        src = [t for t in tok.subtree if t.i <= tok.i and (t.i == tok.i or t.dep_ in ("compound", "amod"))]
     if not src:
         return Attribution(
             UNNAMED_SOURCE, None, -1, -1, tok.idx + base, tok.idx + len(tok) + base, cs + base, ce + base, "reported"
@@ -938,6 +947,7 @@ _EVAL_ADJECTIVES = frozenset(
     """
     critical dismissive scornful contemptuous supportive skeptical sceptical wary suspicious complimentary
     happy unhappy pleased displeased impressed unimpressed angry furious upset disappointed frustrated appalled
+    harsh brutal hostile scathing sympathetic
     """.split()  # noqa: SIM905
 )
 
