@@ -227,7 +227,7 @@ def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
         if (word not in (lemma + "s", lemma + "es")) if not m.group("to") else word != lemma:
             continue
         cs = m.end()
-        if any(a.content_start <= cs < a.content_end for a in attrs):
+        if any(a.content_start <= cs < a.content_end for a in attrs) or _DETACHED.match(text, cs, end):
             return None
         return _make(text, sent.start, x.end, m.start("cue"), m.end("cue"), cs, end, "reported", mentions)
     # a name the actor finding missed ("Smith to award Y"): in a sentence-case headline only, where the cue is
@@ -243,9 +243,13 @@ def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
         return None
     if (word not in (lemma + "s", lemma + "es")) if not m.group("to") else word != lemma:
         return None
-    if any(a.content_start <= m.end() < a.content_end for a in attrs):
+    if any(a.content_start <= m.end() < a.content_end for a in attrs) or _DETACHED.match(text, m.end(), end):
         return None
     return _make(text, n.start("src"), n.end("src"), m.start("cue"), m.end("cue"), m.end(), end, "reported", mentions)
+
+
+#: What follows an intransitive headline verb and is no object of it: a dash or a new clause ("X speaks — and Y ...").
+_DETACHED = re.compile(r"[\u2014\u2013-]|(?:and|but|as)\b")
 
 
 #: A wire headline's official: an agency's possessive and one name ("Fed's Yellen: ...").
@@ -576,6 +580,8 @@ class AttributionFinder:
                 verb = tok  # "X pointed to Y's openness": X's case for Y (an actor or a person must point)
             elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
                 verb = tok  # "X was not happy with Y and not impressed with Z": a second attitude, the same subject
+            elif handed and any(c.dep_ == "advmod" and c.lower_ in _RIGHTLY for c in tok.head.children):
+                continue  # "X rightly laid the blame on Y": the writer adopts the evaluation
             elif (
                 handed
                 or (tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp")
