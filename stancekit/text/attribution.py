@@ -1147,7 +1147,9 @@ def _subject(tok, depth: int = 0):
     if depth < 2 and tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.head.i != tok.head.i:
         return _subject(tok.head.head, depth + 1)  # "X is sure/eager to argue ...": the copula's subject
     if depth < 2 and tok.dep_ == "xcomp":  # "X is set/expected to begin ...": the raised passive subject
-        raised = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+        # ("X were seen and heard criticizing Y": the passive subject of the first of two conjoined verbs)
+        governors = (tok.head, tok.head.head) if tok.head.dep_ == "conj" else (tok.head,)
+        raised = next((c for g in governors for c in g.children if c.dep_ == "nsubjpass"), None)
         if raised is not None:
             return list(raised.subtree)
     if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
@@ -1179,7 +1181,13 @@ def _subject(tok, depth: int = 0):
             verb = verb.head
         if verb is not tok.head and verb.dep_ not in _OBJECT_CHAIN:
             return _subject(verb, depth + 1)
+    if tok.dep_ == "acl" and tok.lower_.endswith("ing") and tok.head.i < tok.i and tok.head.dep_ in _SUBJECTS:
+        # "Democrats calling for an inquiry included ...": the participle describes its noun, which speaks
+        return [t for t in tok.head.subtree if t.i < tok.i] or None
     return None
+
+
+_SUBJECTS = frozenset(["nsubj", "nsubjpass"])
 
 
 def _comma_before(tok) -> bool:
