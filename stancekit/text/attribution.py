@@ -1161,7 +1161,7 @@ def _subject(tok, depth: int = 0):
         owner = tok.head.head
         if owner.dep_ == "acomp":  # "X was vocal about criticizing Y": the copula's subject
             owner = owner.head
-        while owner.dep_ in ("pobj", "prep") and owner.pos_ != "VERB" and owner.head.i != owner.i:
+        while owner.dep_ in ("pobj", "prep") and owner.head.i != owner.i:
             owner = owner.head  # "X devoted time in her remarks to criticizing Y": the verb the phrase hangs on
         return _subject(owner, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
