@@ -596,9 +596,9 @@ def test_extraposed_it_is_no_speaker(tools):
 
 def test_a_quote_opened_straight_and_closed_curly_ends_at_its_closing_mark(tools):
     # scraped pages mix straight and curly marks; the words after the closing mark are not the quote
-    text = "\"Norway has let every fisherman down,\u201d Senator Alma Rizzo said."
+    text = '"Norway has let every fisherman down,\u201d Senator Alma Rizzo said.'
     assert ("Norway", "Alma Rizzo", "source") in holders(tools, text)[0]
-    text = "\u201cNorway has let every fisherman down,\" Senator Alma Rizzo said."
+    text = '\u201cNorway has let every fisherman down," Senator Alma Rizzo said.'
     assert ("Norway", "Alma Rizzo", "source") in holders(tools, text)[0]
 
 

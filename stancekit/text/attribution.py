@@ -59,7 +59,7 @@ _AS_FIRST = re.compile(r"as\s", re.IGNORECASE)  # the name pattern took a capita
 
 
 def _to_blame(tok) -> bool:
-    """ "X is (not) to blame (for Y)": an infinitive "blame" after a form of "be" judges its subject, not a speaker's act."""
+    """ "X is (not) to blame (for Y)": an infinitive "blame" after "be" judges its subject, not a speaker's act."""
     return (
         tok.lower_ == "blame"
         and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
@@ -989,7 +989,8 @@ _CUE_WORDS = re.compile(
         )
     )
     + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b|\bpoint(?:ed|s|ing) to\b"
-    + r"|\bpoints? that\b|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
+    + r"|\bpoints? that\b"
+    + r"|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
 
