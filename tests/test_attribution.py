@@ -681,3 +681,13 @@ def test_a_raised_passive_subject_speaks_through_a_conjoined_perception_verb(too
     text = "At the rally, three council members were seen and heard insulting Mayor Dana Pell."
     holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
     assert kind == "source" and "members" in holder
+
+
+def test_a_ruling_with_a_clause_is_its_issuers(tools):
+    holder, kind = _holder_of(
+        holders(tools, "The appeals court ruled that Mayor Dana Pell had broken the election law.")[0], "Dana Pell"
+    )
+    assert kind == "source" and "court" in holder
+    # "ruled" without a clause reports an act, not a view
+    rows = holders(tools, "Mayor Dana Pell ruled the harbour town for a decade.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -576,6 +576,8 @@ class AttributionFinder:
                 c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
             ):
                 verb = tok  # "The court heard (that) X ...": what was put to the court is reported, not the writer's
+            elif tok.lower_ == "ruled" and any(c.dep_ == "ccomp" for c in tok.children):
+                verb = tok  # "the court ruled (that) X ...": a verdict is its issuer's, like a statement
             elif tok.lower_ in _POINTS and any(c.lower_ == "to" and c.dep_ == "prep" for c in tok.children):
                 verb = tok  # "X pointed to Y's openness": X's case for Y (an actor or a person must point)
             elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
@@ -989,7 +991,7 @@ _CUE_WORDS = re.compile(
         )
     )
     + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b|\bpoint(?:ed|s|ing) to\b"
-    + r"|\bpoints? that\b"
+    + r"|\bpoints? that\b|\bruled\b"
     + r"|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
