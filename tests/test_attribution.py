@@ -691,3 +691,9 @@ def test_a_ruling_with_a_clause_is_its_issuers(tools):
     # "ruled" without a clause reports an act, not a view
     rows = holders(tools, "Mayor Dana Pell ruled the harbour town for a decade.")[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_framed_or_packaged_as_by_someone_is_their_view(tools):
+    text = "Mayor Dana Pell's harbour reform was framed by the Daily Courier as a gift to developers."
+    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
+    assert kind == "source" and "Courier" in holder

@@ -877,6 +877,8 @@ _JUDGED = {
     "viewed": "as",
     "regarded": "as",
     "perceived": "as",
+    "framed": "as",
+    "packaged": "as",
 }
 #: Nouns that carry an evaluation from others ("faced criticism from", "came under fire", "drew praise").
 _NOUN_CUES = frozenset(
