@@ -697,3 +697,10 @@ def test_framed_or_packaged_as_by_someone_is_their_view(tools):
     text = "Mayor Dana Pell's harbour reform was framed by the Daily Courier as a gift to developers."
     holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
     assert kind == "source" and "Courier" in holder
+
+
+def test_going_after_an_actor_is_the_subjects_attack(tools):
+    text = "Senator Alma Rizzo went after Mayor Dana Pell for the harbour deal."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+    rows = holders(tools, "Senator Alma Rizzo went after the vote to see Mayor Dana Pell.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]

@@ -58,6 +58,20 @@ _AS_BEFORE = re.compile(r"\bas\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _AS_FIRST = re.compile(r"as\s", re.IGNORECASE)  # the name pattern took a capitalized "As" into the speaker
 
 
+_GO = frozenset(["go", "goes", "went", "going", "gone"])
+
+
+def _goes_after(tok, base: int, mentions) -> bool:
+    """ "X went after Y": "after" right after a form of "go", its object an actor (not "went after the vote")."""
+    if tok.lower_ not in _GO or tok.i + 1 >= len(tok.doc):
+        return False
+    after = tok.doc[tok.i + 1]
+    if after.lower_ != "after" or after.head.i != tok.i:
+        return False
+    obj = next((c for c in after.children if c.dep_ == "pobj"), None)
+    return obj is not None and any(m.start <= base + obj.idx < m.end for m in mentions)
+
+
 def _to_blame(tok) -> bool:
     """ "X is (not) to blame (for Y)": an infinitive "blame" after "be" judges its subject, not a speaker's act."""
     return (
@@ -576,6 +590,8 @@ class AttributionFinder:
                 c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
             ):
                 verb = tok  # "The court heard (that) X ...": what was put to the court is reported, not the writer's
+            elif _goes_after(tok, base, mentions):
+                verb = tok  # "X went after Y for ...": an attack in words on an actor
             elif tok.lower_ == "ruled" and any(c.dep_ == "ccomp" for c in tok.children):
                 verb = tok  # "the court ruled (that) X ...": a verdict is its issuer's, like a statement
             elif tok.lower_ in _POINTS and any(c.lower_ == "to" and c.dep_ == "prep" for c in tok.children):
@@ -993,7 +1009,7 @@ _CUE_WORDS = re.compile(
         )
     )
     + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b|\bpoint(?:ed|s|ing) to\b"
-    + r"|\bpoints? that\b|\bruled\b"
+    + r"|\bpoints? that\b|\bruled\b|\b(?:go|goes|went|going|gone) after\b"
     + r"|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
