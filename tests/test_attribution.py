@@ -704,3 +704,13 @@ def test_going_after_an_actor_is_the_subjects_attack(tools):
     assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
     rows = holders(tools, "Senator Alma Rizzo went after the vote to see Mayor Dana Pell.")[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_a_thing_an_actor_names_reveals_the_writers_reading(tools):
+    rows = holders(tools, "A quick Google search reveals that Mayor Dana Pell has never lived in the town.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+    text = "Senator Alma Rizzo revealed that Mayor Dana Pell had never lived in the town."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+    # people named by their employer still speak
+    text = "White House officials revealed that Mayor Dana Pell had never lived in the town."
+    assert _kind(holders(tools, text)[0], "Dana Pell") == "source"

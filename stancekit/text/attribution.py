@@ -44,6 +44,32 @@ _ANNOUNCED = frozenset(["announce", "admit", "acknowledge", "concede"])
 _READ_INTO = frozenset(["reveal", "imply"])
 
 
+#: Things that show rather than say ("a Google search reveals", "the Mueller report implies").
+_FINDINGS = frozenset(
+    """
+    search searches analysis study studies review poll polls survey surveys data investigation audit probe report
+    reports document documents record records file files footage video videos text memo letter email emails
+    """.split()  # noqa: SIM905
+)
+
+
+def _an_actor_speaks(tokens, base: int, mentions) -> bool:
+    """Whether a subject phrase is an actor or a person, not a thing an actor's name modifies ("a Twitter search",
+    "the Mueller report"): `_names_an_actor` over the phrase less the noun modifiers of its head."""
+    words = {t.i for t in tokens}
+    head = next((t for t in reversed(tokens) if t.head.i not in words or t.head.i == t.i), tokens[-1])
+    if head.lower_ not in _FINDINGS:  # "White House officials revealed": people, named by their employer
+        return _names_an_actor(tokens, base, mentions)
+    drop = {g.i for c in head.children if c.dep_ == "compound" for g in c.subtree}
+    kept = [t for t in tokens if t.i not in drop]
+    if not drop or not kept:
+        return _names_an_actor(tokens, base, mentions)
+    if any(t.lower_ in ("he", "she", "they", "i", "we") for t in kept):
+        return True
+    # a mention overlapping a kept word: a name's own words ("Senator Alma Rizzo") are compounds of its head too
+    return any(m.start < base + t.idx + len(t) and base + t.idx < m.end for t in kept for m in mentions)
+
+
 def _names_an_actor(tokens, base: int, mentions) -> bool:
     """Whether a phrase (parsed tokens, offsets from ``base``) holds an actor mention or a personal pronoun."""
     if any(t.lower_ in ("he", "she", "they", "i", "we") for t in tokens):
@@ -619,10 +645,12 @@ class AttributionFinder:
                 subj = _repaired_subject(tok)
             if subj is None:
                 continue
-            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_ in _POINTS) and not _names_an_actor(
+            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_ in _POINTS) and not _an_actor_speaks(
                 subj, base, mentions
             ):
-                continue  # "the files reveal that X ...": what a thing shows is the writer's reading
+                # "the files reveal that X ...", "a Twitter search reveals ...": what a thing shows is the
+                # writer's reading (an actor naming the thing, "Twitter" in "a Twitter search", is not its subject)
+                continue
             if repaired:  # the parse gives the verb no clause: what follows it is what it says
                 content = [t for t in doc[tok.i + 1 :] if not t.is_space]
                 while content and content[-1].is_punct:
