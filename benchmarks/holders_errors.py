@@ -1,11 +1,15 @@
 """Holder accuracy on articlestance train and dev, and every error with what attribution found.
 
     STANCEKIT_DATA=... python benchmarks/holders_errors.py [--splits train dev] [--errors] [--kind source] [--gate N]
+        [--sids FILE | --exclude-sids FILE]
 
 Prints, per split, holder-kind accuracy (author vs source) and source-name accuracy against the
 always-author baseline (the figures ``stancekit bench`` reports), then with ``--errors`` each wrong
 pair: the sentence, the actor mention, the gold holder, the predicted one and the attributions found
-(kind, source, cue and content). The test split is held back for the bench: this script refuses it.
+(kind, source, cue and content). ``--sids`` / ``--exclude-sids`` keep or drop the sentences whose ids a file
+lists (one id a line), so rules written on some sentences can be checked on others (e.g. one annotation
+round's ids, ``benchmarks/results/articlestance-round4-sids.txt``). The test split is held back for the
+bench: this script refuses it.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 from collections import defaultdict
+from pathlib import Path
 
 from stancekit.data.articlestance import load_pairs
 from stancekit.data.paths import data_root
+from stancekit.errors import DataError
 from stancekit.evaluation.holders import (
     PipelineMentions,
     attribute_sentences,
@@ -71,6 +77,22 @@ def errors(pairs: list[dict], finder: AttributionFinder, actors) -> list[dict]:
     return out
 
 
+def read_sids(path: str) -> set[str]:
+    """Sentence ids listed one a line (blank lines skipped); an id has its dataset before a colon."""
+    p = Path(path)
+    if not p.is_file():
+        raise DataError("sentence id list not found", path=str(p))
+    out = set()
+    for line_no, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        sid = line.strip()
+        if not sid:
+            continue
+        if ":" not in sid:
+            raise DataError(f"not a sentence id: {sid!r}", path=str(p), line=line_no)
+        out.add(sid)
+    return out
+
+
 def gate_rate(n: int) -> tuple[int, int]:
     """(sentences the parser's gate passes, sentences) over the first ``n`` distinct NewsMTSC train sentences."""
     seen: dict[str, None] = {}
@@ -94,7 +116,12 @@ def main() -> None:
         help="attribute with the annotated spans alone (kind unknown), not the analyzer's actor finding",
     )
     ap.add_argument("--gate", type=int, default=0, help="also print the parser gate's pass rate on N sentences")
+    sel = ap.add_mutually_exclusive_group()
+    sel.add_argument("--sids", default=None, help="only the sentences whose ids this file lists (one a line)")
+    sel.add_argument("--exclude-sids", default=None, help="all sentences but those whose ids this file lists")
     args = ap.parse_args()
+    keep = read_sids(args.sids) if args.sids else None
+    drop = read_sids(args.exclude_sids) if args.exclude_sids else None
     if args.gate:
         passed, total = gate_rate(args.gate)
         print(f"parser gate: {passed}/{total} NewsMTSC train sentences ({passed / total:.1%})")
@@ -102,6 +129,10 @@ def main() -> None:
     actors = False if args.annotated_only else PipelineMentions()
     for split in args.splits:
         pairs = load_pairs(split)
+        if keep is not None:
+            pairs = [p for p in pairs if p["sid"] in keep]
+        if drop is not None:
+            pairs = [p for p in pairs if p["sid"] not in drop]
         r = evaluate_holders(pairs, finder, actors)
         b = r["baseline_always_author"]
         print(

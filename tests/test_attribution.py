@@ -592,3 +592,125 @@ def test_extraposed_it_is_no_speaker(tools):
     # a real subject before "is sure to argue" still speaks
     rows = holders(tools, "Senator Tom Reyes is sure to argue that Governor Ada Hale wasted the money.")[0]
     assert ("Ada Hale", "Tom Reyes", "source") in rows
+
+
+def test_a_quote_opened_straight_and_closed_curly_ends_at_its_closing_mark(tools):
+    # scraped pages mix straight and curly marks; the words after the closing mark are not the quote
+    text = '"Norway has let every fisherman down,\u201d Senator Alma Rizzo said.'
+    assert ("Norway", "Alma Rizzo", "source") in holders(tools, text)[0]
+    text = '\u201cNorway has let every fisherman down," Senator Alma Rizzo said.'
+    assert ("Norway", "Alma Rizzo", "source") in holders(tools, text)[0]
+
+
+def test_an_as_clause_whose_cue_has_an_object_is_the_speakers_not_the_writers(tools):
+    # a temporal "as" with an evaluated object reports; an "as X explained" with no object adopts (test above)
+    text = "As Senator Alma Rizzo criticizes Mayor Dana Pell's budget, the council is likely to delay the vote."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+    text = "As several senators grumbled that Mayor Dana Pell had caved, the council adjourned."
+    assert _kind(holders(tools, text)[0], "Dana Pell") == "source"
+
+
+def test_a_cue_the_writer_calls_right_is_the_writers(tools):
+    text = "Senator Alma Rizzo rightly blamed Mayor Dana Pell for the losses."
+    assert [r[1:] for r in holders(tools, text)[0] if r[0] == "Dana Pell"] == [("author", "author")]
+    text = "Senator Alma Rizzo correctly laid the blame for the losses on Mayor Dana Pell."
+    assert [r[1:] for r in holders(tools, text)[0] if r[0] == "Dana Pell"] == [("author", "author")]
+    # without the adverb the blame is the senator's
+    text = "Senator Alma Rizzo blamed Mayor Dana Pell for the losses."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+
+
+def test_a_participle_on_comments_speaks_for_their_maker(tools):
+    text = "Senator Alma Rizzo made new comments claiming that Mayor Dana Pell had lied about the budget."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+
+
+def test_a_gerund_after_an_adjective_or_a_phrase_takes_the_clause_subject(tools):
+    text = "Senator Alma Rizzo has been vocal about criticizing Mayor Dana Pell."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+    text = "Senator Alma Rizzo spent most of her speech in the chamber on attacking Mayor Dana Pell."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+
+
+def test_reports_that_are_the_source_of_their_clause(tools):
+    holder, kind = _holder_of(
+        holders(tools, "There were fresh media reports that Mayor Dana Pell had taken bribes.")[0], "Dana Pell"
+    )
+    assert kind == "source" and "reports" in holder
+    # "the point that" is someone's only when someone makes it; a degree is the writer's
+    text = "Senator Alma Rizzo made the point that Mayor Dana Pell had wasted the grant."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+    text = "The feud with Mayor Dana Pell grew to the point that nobody spoke to her."
+    assert [r[1:] for r in holders(tools, text)[0] if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_to_blame_judges_its_subject_and_reports_no_speech(tools):
+    text = "The fishermen of Norway are not to blame for the waste caused by the Velonian Labour Party."
+    rows = holders(tools, text)[0]
+    assert [r[1:] for r in rows if r[0] == "Velonian Labour Party"] == [("author", "author")]
+
+
+def test_the_writers_loaded_adjective_keeps_the_object_author_held(tools):
+    text = "Senator Alma Rizzo rejected Mayor Dana Pell's foolish plan for the harbour."
+    assert [r[1:] for r in holders(tools, text)[0] if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_a_harsh_or_hostile_attitude_is_the_subjects(tools):
+    text = "The Daily Courier, which has been hostile towards Mayor Dana Pell, printed the letter."
+    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
+    assert kind == "source" and "Courier" in holder
+
+
+def test_a_present_tense_tag_before_a_colon_names_the_quotes_speaker(tools):
+    text = "Senator Alma Rizzo continues: \u201cMayor Dana Pell has misled this city for years.\u201d"
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+
+
+def test_a_headline_verb_followed_by_a_dash_has_no_content(tools):
+    rows = holders(tools, "Alma Rizzo speaks \u2014 and the long feud with Dana Pell begins to end")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_a_participle_on_the_subject_noun_speaks_for_it(tools):
+    text = "Senators calling for an inquiry into Mayor Dana Pell's spending included two Democrats."
+    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
+    assert kind == "source" and "Senators" in holder
+
+
+def test_a_raised_passive_subject_speaks_through_a_conjoined_perception_verb(tools):
+    text = "At the rally, three council members were seen and heard insulting Mayor Dana Pell."
+    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
+    assert kind == "source" and "members" in holder
+
+
+def test_a_ruling_with_a_clause_is_its_issuers(tools):
+    holder, kind = _holder_of(
+        holders(tools, "The appeals court ruled that Mayor Dana Pell had broken the election law.")[0], "Dana Pell"
+    )
+    assert kind == "source" and "court" in holder
+    # "ruled" without a clause reports an act, not a view
+    rows = holders(tools, "Mayor Dana Pell ruled the harbour town for a decade.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_framed_or_packaged_as_by_someone_is_their_view(tools):
+    text = "Mayor Dana Pell's harbour reform was framed by the Daily Courier as a gift to developers."
+    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
+    assert kind == "source" and "Courier" in holder
+
+
+def test_going_after_an_actor_is_the_subjects_attack(tools):
+    text = "Senator Alma Rizzo went after Mayor Dana Pell for the harbour deal."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+    rows = holders(tools, "Senator Alma Rizzo went after the vote to see Mayor Dana Pell.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+
+
+def test_a_thing_an_actor_names_reveals_the_writers_reading(tools):
+    rows = holders(tools, "A quick Google search reveals that Mayor Dana Pell has never lived in the town.")[0]
+    assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
+    text = "Senator Alma Rizzo revealed that Mayor Dana Pell had never lived in the town."
+    assert ("Dana Pell", "Alma Rizzo", "source") in holders(tools, text)[0]
+    # people named by their employer still speak
+    text = "White House officials revealed that Mayor Dana Pell had never lived in the town."
+    assert _kind(holders(tools, text)[0], "Dana Pell") == "source"

@@ -32,7 +32,7 @@ CUE_LEMMAS = frozenset(
     muse hint celebrate ask tout boast quip scoff sneer allege complain demand ask recommend defend honor
     honour award endorse rip hammer brag echo impugn conclude find cheer diss vouch insult smear
     admire proclaim lash excoriate assail berate castigate chastise eviscerate bash speak
-    characterize characterise portray depict shout yell exclaim joke back
+    characterize characterise portray depict shout yell exclaim joke back grumble
     """.split()  # noqa: SIM905
 )
 #: Cues whose reported clause the writer states as what happened: an announced decision, or what a speaker
@@ -42,6 +42,32 @@ _ANNOUNCED = frozenset(["announce", "admit", "acknowledge", "concede"])
 #: Cues that report a speaker only when an actor is their subject ("X revealed that ..."); with a thing as
 #: subject ("the text implies", "the event revealed") the clause is the writer's reading of it.
 _READ_INTO = frozenset(["reveal", "imply"])
+
+
+#: Things that show rather than say ("a Google search reveals", "the Mueller report implies").
+_FINDINGS = frozenset(
+    """
+    search searches analysis study studies review poll polls survey surveys data investigation audit probe report
+    reports document documents record records file files footage video videos text memo letter email emails
+    """.split()  # noqa: SIM905
+)
+
+
+def _an_actor_speaks(tokens, base: int, mentions) -> bool:
+    """Whether a subject phrase is an actor or a person, not a thing an actor's name modifies ("a Twitter search",
+    "the Mueller report"): `_names_an_actor` over the phrase less the noun modifiers of its head."""
+    words = {t.i for t in tokens}
+    head = next((t for t in reversed(tokens) if t.head.i not in words or t.head.i == t.i), tokens[-1])
+    if head.lower_ not in _FINDINGS:  # "White House officials revealed": people, named by their employer
+        return _names_an_actor(tokens, base, mentions)
+    drop = {g.i for c in head.children if c.dep_ == "compound" for g in c.subtree}
+    kept = [t for t in tokens if t.i not in drop]
+    if not drop or not kept:
+        return _names_an_actor(tokens, base, mentions)
+    if any(t.lower_ in ("he", "she", "they", "i", "we") for t in kept):
+        return True
+    # a mention overlapping a kept word: a name's own words ("Senator Alma Rizzo") are compounds of its head too
+    return any(m.start < base + t.idx + len(t) and base + t.idx < m.end for t in kept for m in mentions)
 
 
 def _names_an_actor(tokens, base: int, mentions) -> bool:
@@ -58,9 +84,43 @@ _AS_BEFORE = re.compile(r"\bas\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)
 _AS_FIRST = re.compile(r"as\s", re.IGNORECASE)  # the name pattern took a capitalized "As" into the speaker
 
 
+_GO = frozenset(["go", "goes", "went", "going", "gone"])
+
+
+def _goes_after(tok, base: int, mentions) -> bool:
+    """ "X went after Y": "after" right after a form of "go", its object an actor (not "went after the vote")."""
+    if tok.lower_ not in _GO or tok.i + 1 >= len(tok.doc):
+        return False
+    after = tok.doc[tok.i + 1]
+    if after.lower_ != "after" or after.head.i != tok.i:
+        return False
+    obj = next((c for c in after.children if c.dep_ == "pobj"), None)
+    return obj is not None and any(m.start <= base + obj.idx < m.end for m in mentions)
+
+
+def _to_blame(tok) -> bool:
+    """ "X is (not) to blame (for Y)": an infinitive "blame" after "be" judges its subject, not a speaker's act."""
+    return (
+        tok.lower_ == "blame"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in tok.children)
+        and tok.head.lower_ in _COPULAS
+    )
+
+
 def _endorsed(cue) -> bool:
-    """A cue in an "as" clause ("as X pointed out, Y failed"): the writer adopts what it reports."""
-    return any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children)
+    """A cue in an "as" clause ("as X pointed out, Y failed") or one the writer calls right ("X correctly noted"):
+    the writer adopts what it reports. Not an "as" clause whose cue has an object of its own or voices a
+    complaint ("As X criticizes Y's plan, ...", "as X grumbled that ..."): that one says when, and X holds it."""
+    if any(c.dep_ == "advmod" and c.lower_ in _RIGHTLY for c in cue.children):
+        return True
+    if not any(c.dep_ == "mark" and c.lower_ == "as" for c in cue.children):
+        return False
+    return CUE_FORMS.get(cue.lower_) not in _COMPLAINTS and not any(c.dep_ == "dobj" for c in cue.children)
+
+
+_RIGHTLY = frozenset(["correctly", "rightly", "accurately", "aptly", "wisely"])
+#: Cues of complaint: an "as" clause with one reports a grievance at a time, it does not adopt it.
+_COMPLAINTS = frozenset(["complain", "grumble", "lament", "fear"])
 
 
 #: The holder of a quotation whose speaker the text does not name.
@@ -98,7 +158,7 @@ _OPEN = {"\u201c": "\u201d", '"': '"', "\u00ab": "\u00bb", "\u2018": "\u2019"}
 _SAY = (
     r"said|says|told|added|asked|wrote|writes|insisted|warned|argued|explained|claimed|declared|continued|noted|"
     r"replied|tweeted|posted|stated|reads|read|concluded|recalled|offered|admitted|quipped|responded|remarked|"
-    r"began|shouted|yelled|exclaimed|joked"
+    r"began|shouted|yelled|exclaimed|joked|continues|adds|notes|explains|argues|insists|warns|concludes"
 )
 _NAME = r"[A-Z][\w.'\u2019-]*(?:\s+[A-Z][\w.'\u2019-]*){0,5}"
 _SAY_AFTER = re.compile(
@@ -207,7 +267,7 @@ def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
         if (word not in (lemma + "s", lemma + "es")) if not m.group("to") else word != lemma:
             continue
         cs = m.end()
-        if any(a.content_start <= cs < a.content_end for a in attrs):
+        if any(a.content_start <= cs < a.content_end for a in attrs) or _DETACHED.match(text, cs, end):
             return None
         return _make(text, sent.start, x.end, m.start("cue"), m.end("cue"), cs, end, "reported", mentions)
     # a name the actor finding missed ("Smith to award Y"): in a sentence-case headline only, where the cue is
@@ -223,9 +283,13 @@ def _headline_verb(text, sent, attrs, mentions) -> Attribution | None:
         return None
     if (word not in (lemma + "s", lemma + "es")) if not m.group("to") else word != lemma:
         return None
-    if any(a.content_start <= m.end() < a.content_end for a in attrs):
+    if any(a.content_start <= m.end() < a.content_end for a in attrs) or _DETACHED.match(text, m.end(), end):
         return None
     return _make(text, n.start("src"), n.end("src"), m.start("cue"), m.end("cue"), m.end(), end, "reported", mentions)
+
+
+#: What follows an intransitive headline verb and is no object of it: a dash or a new clause ("X speaks — and Y ...").
+_DETACHED = re.compile(r"[\u2014\u2013-]|(?:and|but|as)\b")
 
 
 #: A wire headline's official: an agency's possessive and one name ("Fed's Yellen: ...").
@@ -543,6 +607,8 @@ class AttributionFinder:
             if tok.lower_ in CUE_FORMS and not handed:  # "blame" names a cue verb and an evaluation noun
                 if CUE_FORMS[tok.lower_] in _ANNOUNCED or _endorsed(tok):
                     continue
+                if _to_blame(tok):
+                    continue  # "X is to blame for Y": X is the one blamed, by the writer, and says nothing
                 if CUE_FORMS[tok.lower_] == "maintain" and not any(c.dep_ == "ccomp" for c in tok.children):
                     continue  # "X maintained that ..." reports; "X was able to maintain its ratings" does not
                 verb = tok
@@ -550,10 +616,16 @@ class AttributionFinder:
                 c.dep_ == "nsubj" and c.lower_ in _HEARERS for c in tok.children
             ):
                 verb = tok  # "The court heard (that) X ...": what was put to the court is reported, not the writer's
+            elif _goes_after(tok, base, mentions):
+                verb = tok  # "X went after Y for ...": an attack in words on an actor
+            elif tok.lower_ == "ruled" and any(c.dep_ == "ccomp" for c in tok.children):
+                verb = tok  # "the court ruled (that) X ...": a verdict is its issuer's, like a statement
             elif tok.lower_ in _POINTS and any(c.lower_ == "to" and c.dep_ == "prep" for c in tok.children):
                 verb = tok  # "X pointed to Y's openness": X's case for Y (an actor or a person must point)
             elif tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "conj" and tok.head.lower_ in _COPULAS:
                 verb = tok  # "X was not happy with Y and not impressed with Z": a second attitude, the same subject
+            elif handed and any(c.dep_ == "advmod" and c.lower_ in _RIGHTLY for c in tok.head.children):
+                continue  # "X rightly laid the blame on Y": the writer adopts the evaluation
             elif (
                 handed
                 or (tok.lower_ in _EVAL_ADJECTIVES and tok.dep_ == "acomp")
@@ -573,10 +645,12 @@ class AttributionFinder:
                 subj = _repaired_subject(tok)
             if subj is None:
                 continue
-            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_ in _POINTS) and not _names_an_actor(
+            if (CUE_FORMS.get(verb.lower_) in _READ_INTO or verb.lower_ in _POINTS) and not _an_actor_speaks(
                 subj, base, mentions
             ):
-                continue  # "the files reveal that X ...": what a thing shows is the writer's reading
+                # "the files reveal that X ...", "a Twitter search reveals ...": what a thing shows is the
+                # writer's reading (an actor naming the thing, "Twitter" in "a Twitter search", is not its subject)
+                continue
             if repaired:  # the parse gives the verb no clause: what follows it is what it says
                 content = [t for t in doc[tok.i + 1 :] if not t.is_space]
                 while content and content[-1].is_punct:
@@ -716,8 +790,13 @@ _CLAIM_NOUNS = frozenset(
     """
     claim claims belief beliefs insistence assertion assertions allegation allegations accusation accusations
     narrative argument contention charge charges suggestion warning warnings complaint complaints smear smears
+    report reports rumor rumors rumour rumours
     """.split()  # noqa: SIM905
 )
+#: Claim nouns that are someone's view only when a possessor or a voicing verb holds them ("X made the point that").
+_HELD_CLAIMS = frozenset(["point", "points"])
+#: Claim nouns that are themselves where a claim comes from: with no holder, they are the source ("reports that").
+_HEARSAY = frozenset(["report", "reports", "rumor", "rumors", "rumour", "rumours"])
 #: Verbs whose subject holds the view the claim noun they take names ("X pushed the claim that ...").
 _CLAIM_HOLDERS = frozenset(
     f
@@ -792,13 +871,14 @@ _NOMINAL = frozenset(["nsubj", "nsubjpass", "dobj", "pobj", "attr", "appos", "co
 def _claim_clause(tok, base, mentions) -> Attribution | None:
     """The "that" clause of a claim noun, held by the noun's possessor ("X's claim that ..."), by the subject of a
     verb that voices it ("X pushed the claim that ..."), or else by an unnamed source ("the allegation that ...")."""
-    if tok.lower_ not in _CLAIM_NOUNS or tok.dep_ not in _NOMINAL:
+    if (tok.lower_ not in _CLAIM_NOUNS and tok.lower_ not in _HELD_CLAIMS) or tok.dep_ not in _NOMINAL:
         return None  # "claims" may be the verb ("X claims that ..."), which the cue rules take
     clause = next(
         (
             c
             for c in tok.children
-            if c.dep_ in ("acl", "ccomp") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+            # a "that" that is the clause's mark, not a relative pronoun, also where the parser says relcl
+            if c.dep_ in ("acl", "ccomp", "relcl") and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
         ),
         None,
     )
@@ -815,6 +895,10 @@ def _claim_clause(tok, base, mentions) -> Attribution | None:
         return None  # "The argument that ... is weak": a view the writer weighs, not one the sentence reports
     else:
         src = None
+    if not src and tok.lower_ in _HELD_CLAIMS:
+        return None  # "to the point that ...": a degree, unless someone makes or owns the point
+    if not src and tok.lower_ in _HEARSAY:  # "reports that ...": the reports are the source, by their words
+        src = [t for t in tok.subtree if t.i <= tok.i and (t.i == tok.i or t.dep_ in ("compound", "amod"))]
     if not src:
         return Attribution(
             UNNAMED_SOURCE, None, -1, -1, tok.idx + base, tok.idx + len(tok) + base, cs + base, ce + base, "reported"
@@ -837,6 +921,8 @@ _JUDGED = {
     "viewed": "as",
     "regarded": "as",
     "perceived": "as",
+    "framed": "as",
+    "packaged": "as",
 }
 #: Nouns that carry an evaluation from others ("faced criticism from", "came under fire", "drew praise").
 _NOUN_CUES = frozenset(
@@ -915,6 +1001,7 @@ _EVAL_ADJECTIVES = frozenset(
     """
     critical dismissive scornful contemptuous supportive skeptical sceptical wary suspicious complimentary
     happy unhappy pleased displeased impressed unimpressed angry furious upset disappointed frustrated appalled
+    harsh brutal hostile scathing sympathetic
     """.split()  # noqa: SIM905
 )
 
@@ -950,6 +1037,7 @@ _CUE_WORDS = re.compile(
         )
     )
     + r")\b|\b(?:court|jury|tribunal|inquest|hearing) (?:heard|hears)\b|\bpoint(?:ed|s|ing) to\b"
+    + r"|\bpoints? that\b|\bruled\b|\b(?:go|goes|went|going|gone) after\b"
     + r"|^\W*(?:but |and |yet )?to [^,]{1,60},|\bin (?:the (?:eyes|view|opinion) of|\S+ (?:eyes|view|opinion),)",
     re.IGNORECASE,
 )
@@ -1015,6 +1103,10 @@ def _viewpoint(tok, base, mentions) -> Attribution | None:
 
 
 # ---------------------------------------------------------------------- helpers
+#: The other closing mark a double quotation may end with when an article mixes straight and curly marks.
+_MIXED = {'"': "\u201d", "\u201c": '"'}
+
+
 def _quote_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each quotation, marks included. A quotation left open runs to the end of its
     paragraph; a closing curly mark with no opening one closes a quotation begun before the paragraph
@@ -1035,6 +1127,8 @@ def _quote_spans(text: str) -> list[tuple[int, int]]:
                 next_para = n if next_para == -1 else next_para
             end_para = next_para
             j = text.find(_OPEN[ch], i + 1, end_para)
+            if j == -1 and ch in _MIXED:  # scraped text closes a straight opening with a curly mark or back
+                j = text.find(_MIXED[ch], i + 1, end_para)
             if j == -1 and ch == '"' and not text[i + 1 : end_para].strip():
                 spans.append((para, i + 1))  # a straight mark ending its paragraph closes a quotation begun before
                 i += 1
@@ -1102,7 +1196,9 @@ def _subject(tok, depth: int = 0):
     if depth < 2 and tok.dep_ == "xcomp" and tok.head.dep_ == "acomp" and tok.head.head.i != tok.head.i:
         return _subject(tok.head.head, depth + 1)  # "X is sure/eager to argue ...": the copula's subject
     if depth < 2 and tok.dep_ == "xcomp":  # "X is set/expected to begin ...": the raised passive subject
-        raised = next((c for c in tok.head.children if c.dep_ == "nsubjpass"), None)
+        # ("X were seen and heard criticizing Y": the passive subject of the first of two conjoined verbs)
+        governors = (tok.head, tok.head.head) if tok.head.dep_ == "conj" else (tok.head,)
+        raised = next((c for g in governors for c in g.children if c.dep_ == "nsubjpass"), None)
         if raised is not None:
             return list(raised.subtree)
     if depth < 2 and tok.dep_ in ("conj", "advcl", "xcomp") and tok.head.i != tok.i:  # "X said ... and warned"
@@ -1111,7 +1207,12 @@ def _subject(tok, depth: int = 0):
         obj = next((c for c in tok.head.head.children if c.dep_ == "dobj"), None)
         if obj is not None and tok.head.lower_ in ("for", "of") and obj.i < tok.i:
             return list(obj.subtree)  # "X blamed Y for calling ...": the gerund is the object's act, not X's
-        return _subject(tok.head.head, depth + 1)
+        owner = tok.head.head
+        if owner.dep_ == "acomp":  # "X was vocal about criticizing Y": the copula's subject
+            owner = owner.head
+        while owner.dep_ in ("pobj", "prep") and owner.head.i != owner.i:
+            owner = owner.head  # "X devoted time in her remarks to criticizing Y": the verb the phrase hangs on
+        return _subject(owner, depth + 1)
     if depth < 2 and tok.dep_ == "acl" and tok.head.lower_ in _MEDIUM and tok.head.dep_ == "dobj":
         return _subject(tok.head.head, depth + 1)  # "X issued a statement calling ...", "took the chance to say"
     if (
@@ -1129,7 +1230,13 @@ def _subject(tok, depth: int = 0):
             verb = verb.head
         if verb is not tok.head and verb.dep_ not in _OBJECT_CHAIN:
             return _subject(verb, depth + 1)
+    if tok.dep_ == "acl" and tok.lower_.endswith("ing") and tok.head.i < tok.i and tok.head.dep_ in _SUBJECTS:
+        # "Democrats calling for an inquiry included ...": the participle describes its noun, which speaks
+        return [t for t in tok.head.subtree if t.i < tok.i] or None
     return None
+
+
+_SUBJECTS = frozenset(["nsubj", "nsubjpass"])
 
 
 def _comma_before(tok) -> bool:
@@ -1242,6 +1349,7 @@ _RELATIVE_OBJECTS = frozenset(["whom", "who", "which", "that"])
 _MEDIUM = frozenset(
     """
     statement statements tweet tweets memo letter post message video op-ed column email note release remarks
+    comment comments
     speech interview opportunity chance occasion time ad advertisement mailer editorial essay book report article
     """.split()  # noqa: SIM905
 )
@@ -1325,7 +1433,7 @@ _LOADED = frozenset(
     fake dishonest corrupt cruel violent dangerous racist bigoted outrageous shameful disgraceful absurd ridiculous
     insane chaotic incompetent inept worst misguided hateful vile despicable lawless illegal unhinged deranged
     pathetic sham baseless unfounded ludicrous draconian heartless callous inhumane xenophobic divisive toxic
-    brilliant heroic courageous visionary historic
+    brilliant heroic courageous visionary historic foolish stupid idiotic hypocritical shameless disgusting appalling
     """.split()  # noqa: SIM905
 )
 
