@@ -655,10 +655,35 @@ def test_the_writers_loaded_adjective_keeps_the_object_author_held(tools):
     assert [r[1:] for r in holders(tools, text)[0] if r[0] == "Dana Pell"] == [("author", "author")]
 
 
-def test_a_harsh_or_hostile_attitude_is_the_subjects(tools):
-    text = "The Daily Courier, which has been hostile towards Mayor Dana Pell, printed the letter."
+@pytest.mark.parametrize(
+    ("text", "source_word"),
+    [
+        pytest.param(
+            "The Daily Courier, which has been hostile towards Mayor Dana Pell, printed the letter.",
+            "Courier",
+            id="a_harsh_or_hostile_attitude_is_the_subjects",
+        ),
+        pytest.param(
+            "Senators calling for an inquiry into Mayor Dana Pell's spending included two Democrats.",
+            "Senators",
+            id="a_participle_on_the_subject_noun_speaks_for_it",
+        ),
+        pytest.param(
+            "At the rally, three council members were seen and heard insulting Mayor Dana Pell.",
+            "members",
+            id="a_raised_passive_subject_speaks_through_a_conjoined_perception_verb",
+        ),
+        pytest.param(
+            "Mayor Dana Pell's harbour reform was framed by the Daily Courier as a gift to developers.",
+            "Courier",
+            id="framed_or_packaged_as_by_someone_is_their_view",
+        ),
+    ],
+)
+def test_the_source_holds_the_stance_toward_the_mayor(tools, text, source_word):
+    """Constructions where someone other than the writer evaluates Mayor Dana Pell."""
     holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
-    assert kind == "source" and "Courier" in holder
+    assert kind == "source" and source_word in holder
 
 
 def test_a_present_tense_tag_before_a_colon_names_the_quotes_speaker(tools):
@@ -671,18 +696,6 @@ def test_a_headline_verb_followed_by_a_dash_has_no_content(tools):
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
 
 
-def test_a_participle_on_the_subject_noun_speaks_for_it(tools):
-    text = "Senators calling for an inquiry into Mayor Dana Pell's spending included two Democrats."
-    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
-    assert kind == "source" and "Senators" in holder
-
-
-def test_a_raised_passive_subject_speaks_through_a_conjoined_perception_verb(tools):
-    text = "At the rally, three council members were seen and heard insulting Mayor Dana Pell."
-    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
-    assert kind == "source" and "members" in holder
-
-
 def test_a_ruling_with_a_clause_is_its_issuers(tools):
     holder, kind = _holder_of(
         holders(tools, "The appeals court ruled that Mayor Dana Pell had broken the election law.")[0], "Dana Pell"
@@ -691,12 +704,6 @@ def test_a_ruling_with_a_clause_is_its_issuers(tools):
     # "ruled" without a clause reports an act, not a view
     rows = holders(tools, "Mayor Dana Pell ruled the harbour town for a decade.")[0]
     assert [r[1:] for r in rows if r[0] == "Dana Pell"] == [("author", "author")]
-
-
-def test_framed_or_packaged_as_by_someone_is_their_view(tools):
-    text = "Mayor Dana Pell's harbour reform was framed by the Daily Courier as a gift to developers."
-    holder, kind = _holder_of(holders(tools, text)[0], "Dana Pell")
-    assert kind == "source" and "Courier" in holder
 
 
 def test_going_after_an_actor_is_the_subjects_attack(tools):
