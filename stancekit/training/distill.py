@@ -79,10 +79,11 @@ def cached(fetch, folder: str | Path):
             for k, st, ed in zip(missing, new_stance, new_editorial, strict=True):
                 stored[k] = (np.asarray(st, dtype=np.float32).reshape(-1, 3), np.asarray(ed, dtype=np.float32))
             _write(path, stored)
+        fresh = set(missing)
         log.info(
             "teacher %s: %d examples' logits read from %s, %d computed",
             teacher,
-            len(examples) - sum(k in set(missing) for k in wanted),
+            sum(k not in fresh for k in wanted),
             path,
             len(missing),
         )
