@@ -28,6 +28,7 @@ from pathlib import Path
 from stancekit.errors import ActorSpecError
 from stancekit.text.aliases import AliasTable, clean_surface
 from stancekit.text.roles import (
+    LOCATIVE_PREPOSITIONS,
     PORTFOLIO_WORDS,
     demonym_stands_for_state,
     headline_lines,
@@ -632,11 +633,9 @@ class _PersonIndex:
         return candidates[0] if len(candidates) == 1 else None
 
 
-#: Prepositions before which a lone capitalised word is a place, never a person ("the waters around
-#: Svalbard"). "in", "at", "to" and "between" are left out: "trust in Smith", "angry at Smith".
-_PLACE_ONLY_PREPOSITIONS = frozenset(
-    _split("around near across throughout outside inside within into along beyond off onto")
-)
+#: The locative prepositions before which a lone capitalised word is a place, never a person ("the waters
+#: around Svalbard"); those a person can follow are left out: "trust in Smith", "angry at Smith", "through Smith".
+_PLACE_ONLY_PREPOSITIONS = LOCATIVE_PREPOSITIONS - frozenset(_split("in at between via through towards toward"))
 
 
 def _misread_place(text: str, ent: EntitySpan, tokens: list[str], known: _PersonIndex) -> bool:
