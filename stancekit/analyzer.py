@@ -62,6 +62,7 @@ class Analyzer:
         quantized: bool = False,
         attribution: bool = True,
         coreference: bool = True,
+        convention: str | None = None,
     ) -> None:
         from stancekit.modeling.inference import Predictor
         from stancekit.modeling.precision import resolve_precision
@@ -80,7 +81,12 @@ class Analyzer:
         self._quantized = quantized  # int8 linear layers (from_pretrained(quantize=True))
         device = next(network.parameters()).device
         self._precision = resolve_precision(precision, device, quantized)
-        self._predictor = Predictor(network, tokenizer, config, batch_size=batch_size, precision=self._precision)
+        if convention is not None and not isinstance(convention, str):
+            raise InputError(f"convention must be a string or None, got {type(convention).__name__}")
+        # the stance convention (None: the article guidelines); a model trained with others names them in its config
+        self._predictor = Predictor(
+            network, tokenizer, config, batch_size=batch_size, precision=self._precision, convention=convention
+        )
         table, self._aliases_sha256 = _alias_table(aliases)
         self._segmenter = Segmenter(nlp, spacy_model=spacy_model or DEFAULT_SPACY_MODEL)
         self._finder = ActorFinder(table, coreference=coreference)
@@ -143,6 +149,7 @@ class Analyzer:
                     "attribution": self._attribution is not None,
                     "coreference": self._finder.coreference,
                     "aliases_sha256": self._aliases_sha256,
+                    **({"convention": self._predictor.convention} if self._predictor.convention else {}),
                 },
             )
         return copy.deepcopy(self._identity)
@@ -465,6 +472,7 @@ class Analyzer:
             batch_size=batch_size if batch_size is not None else base.batch_size,
             precision=self._precision,
             buckets=buckets if buckets is not None else WIDTH_BUCKETS,
+            convention=base.convention,
         )
 
     def score(self, inputs, output=None, **kwargs):

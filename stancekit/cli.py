@@ -11,6 +11,7 @@ from pathlib import Path
 
 from stancekit.errors import StancekitError
 from stancekit.modeling.precision import add_precision_argument
+from stancekit.scoring.cli import add_convention_argument
 
 LABEL_MARK = {"negative": "-", "neutral": "0", "positive": "+"}
 
@@ -79,7 +80,7 @@ def cmd_analyze(args) -> int:
 
     texts = [_read_input(path) for path in args.files]  # bad input fails before the model loads
     actors = actors_from_options(args.actor, args.actors_file)
-    an = stancekit.load(args.model, precision=args.precision)
+    an = stancekit.load(args.model, precision=args.precision, convention=args.convention)
     for i, (path, text) in enumerate(zip(args.files, texts, strict=True)):
         if args.explain:
             doc = an.explain(text, actors or None, use_ner=not args.no_ner, method=args.explain_method)
@@ -205,6 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="how --explain weighs words (default: integrated-gradients, needs the explain extra)",
     )
     add_precision_argument(p)
+    add_convention_argument(p)
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser(

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 STANCE_LABELS: tuple[str, ...] = ("negative", "neutral", "positive")
 EDITORIAL_LABELS: tuple[str, ...] = ("reporting", "editorial")
+#: The stance convention every model follows unless asked for another: the article guidelines
+#: (docs/annotation/guidelines.md; a participant of a bad event, or a speaker, is not thereby presented
+#: negatively or positively). A model may also know others (``ModelConfig.conventions``).
+DEFAULT_CONVENTION = "article"
 
 #: NewsMTSC ``polarity`` values.
 NEWSMTSC_POLARITY: dict[float, str] = {2.0: "negative", 4.0: "neutral", 6.0: "positive"}

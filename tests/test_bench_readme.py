@@ -90,3 +90,33 @@ def test_the_checkout_entry_point_fills_in_what_the_harness_takes_as_arguments()
     assert argv[:3] == ["--models", "m", "--out=mine"] and argv.count("--out") == 0  # the user's folder stays
     assert argv[argv.index("--articles") + 1] == str(bench_run.REPO / "examples")
     assert argv[argv.index("--commit") + 1]
+
+
+def test_sets_scored_under_another_convention_are_also_shown_under_the_default():
+    from stancekit.evaluation.harness import to_markdown, to_readme_markdown
+
+    def rep(f):
+        return {"macro_f1": f, "macro_f1_ci95": [f - 0.01, f + 0.01], "ece": 0.0, "ece_uncalibrated": 0.0,
+                "accuracy": f, "task": "stance"}  # fmt: skip
+
+    result = {
+        "date": "2026-01-01T00:00:00",
+        "commit": "abc",
+        "command": "stancekit bench",
+        "quick": False,
+        "datasets": {"newsmtsc-rw-dev": {"task": "stance", "n": 10}},
+        "models": {
+            "conv": {"accuracy": {"newsmtsc-rw-dev": rep(0.85)}, "default_convention": {"newsmtsc-rw-dev": rep(0.78)}},
+            "plain": {"accuracy": {"newsmtsc-rw-dev": rep(0.80)}},
+        },
+        "baselines": {},
+        "published": [],
+    }
+    readme = to_readme_markdown(result)
+    assert (
+        "| `conv` | 0.850 |" in readme
+        and "under the default one, which `analyze()` follows: newsmtsc-rw-dev 0.780" in readme
+    )
+    assert "`plain` scores" not in readme
+    full = to_markdown(result)
+    assert "| stancekit `conv` | **0.780** [0.770, 0.790] |" in full and "stancekit `plain` | **0.780**" not in full

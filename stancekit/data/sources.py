@@ -47,6 +47,21 @@ _FILES = {
 }
 
 
+#: The stance convention a named set was labelled under, where it is not the default (the article guidelines):
+#: NewsMTSC's annotators often mark a speaker by what they say and a participant by the event, which the
+#: article guidelines do not (benchmarks/results/retraining-articlestance.md).
+_CONVENTIONS = {"newsmtsc-train": "newsmtsc", "newsmtsc-rw-dev": "newsmtsc", "newsmtsc-mt-dev": "newsmtsc"}
+
+
+def convention_of(name: str) -> str | None:
+    """The stance convention of a named set's labels (None: the default, or not a named stance set)."""
+    return _CONVENTIONS.get(name)
+
+
+def known_conventions() -> frozenset[str]:
+    return frozenset(_CONVENTIONS.values())
+
+
 def named_datasets() -> dict[str, str]:
     """Dataset name -> task."""
     return {name: task for name, (task, _) in _FILES.items()}

@@ -233,6 +233,24 @@ def _actor_limits(train_cfg: dict) -> str:
     )
 
 
+def _convention_lines(cfg, entry: dict) -> str:
+    """What the model's stance labels follow, and what the sets scored under another convention give by default."""
+    if not cfg.conventions:
+        return (
+            "- Stance labels follow the training data's conventions; NewsMTSC's (a speaker is often marked by what\n"
+            "  they say) and the article guidelines' (`docs/annotation/guidelines.md`) are not told apart.\n"
+        )
+    other = ", ".join(f"`{c}`" for c in cfg.conventions)
+    default = entry.get("default_convention") or {}
+    scored = "; ".join(f"{name} {rep['macro_f1']:.3f}" for name, rep in default.items())
+    return (
+        "- Stance labels follow the article guidelines (`docs/annotation/guidelines.md`: a speaker or a victim is\n"
+        f"  not thereby positive or negative). The model also learnt {other} under its own input vector\n"
+        '  (`stancekit.load(..., convention="newsmtsc")`); the NewsMTSC scores above are under that convention'
+        + (f";\n  under the default one, which `analyze()` follows: {scored}.\n" if scored else ".\n")
+    )
+
+
 def render_card(folder: Path, result: dict, model_key: str) -> str:
     """The card's Markdown for one model of a harness result (``model_key`` names it in ``result["models"]``)."""
     folder = Path(folder)
@@ -294,6 +312,7 @@ def render_card(folder: Path, result: dict, model_key: str) -> str:
         data_rows=data_rows,
         selection=_selection_words(train_cfg),
         actor_limits=_actor_limits(train_cfg),
+        conventions=_convention_lines(cfg, entry),
         # results that name their BABE column scored the one the models were trained on; older ones scored bias
         babe_scored=f"`label_{result['babe_labels']}`, the column it was trained on"
         if "babe_labels" in result

@@ -55,14 +55,17 @@ def labelled_logits(
 ) -> dict[str, tuple[str, np.ndarray, np.ndarray]]:
     """{set name: (task, raw logits, labels)} for the labelled part of each set.
 
-    A set's task is ``tasks[name]`` when given (user files), else the named dataset's task.
+    A set's task is ``tasks[name]`` when given (user files), else the named dataset's task. A named set
+    labelled under a convention the model learnt apart (NewsMTSC) is scored under that convention.
     """
     from stancekit.data.sources import task_of
 
     out = {}
     for name, exs in sets.items():
         task = tasks[name] if tasks and name in tasks else task_of(name)
-        out[name] = (task, *collect_logits(predictor, exs)[task])
+        conv = _convention(name, predictor.config)
+        source = predictor if conv is None else predictor.with_convention(conv)
+        out[name] = (task, *collect_logits(source, exs)[task])
     return out
 
 
@@ -82,7 +85,7 @@ def reports(collected: Mapping[str, tuple], model_cfg, n_boot: int = 200, detail
     """
     out = {}
     for name, (task, logits, labels) in collected.items():
-        probs = model_cfg.calibrated(task, logits)
+        probs = model_cfg.calibrated(task, logits, _convention(name, model_cfg))
         names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
         rep = classification_report(labels, probs.argmax(-1), names, probs, n_boot=n_boot)
         if details:
@@ -94,6 +97,14 @@ def reports(collected: Mapping[str, tuple], model_cfg, n_boot: int = 200, detail
             rep["predictions"] = probs.argmax(-1).tolist()
         out[name] = rep
     return out
+
+
+def _convention(name: str, model_cfg) -> str | None:
+    """The convention a named set is scored under by this model (None: the default)."""
+    from stancekit.data.sources import convention_of
+
+    conv = convention_of(name)
+    return conv if conv in getattr(model_cfg, "conventions", ()) else None
 
 
 def babe_labels_of(folder: str | Path) -> str:

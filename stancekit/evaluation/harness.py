@@ -26,7 +26,7 @@ from stancekit.data.sources import load_rows, named_datasets
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
 from stancekit.errors import DataError, InputError
 from stancekit.evaluation.baselines import PUBLISHED, baselines_for
-from stancekit.evaluation.evaluate import babe_labels_of, labelled_logits, reports
+from stancekit.evaluation.evaluate import babe_labels_of, collect_logits, labelled_logits, reports
 from stancekit.evaluation.metrics import classification_report
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 
@@ -139,8 +139,27 @@ def evaluate_model(analyzer, sets, n_boot: int) -> dict:
         name: build_examples({task: rows}, config.marking, find_mentions=analyzer.find_mentions)
         for name, (task, rows) in sets.items()
     }
-    collected = labelled_logits(analyzer, examples, {name: task for name, (task, _) in sets.items()})
+    # a Predictor, so that a set labelled under a convention the model learnt apart is scored under it
+    collected = labelled_logits(analyzer.new_predictor(), examples, {name: task for name, (task, _) in sets.items()})
     return reports(collected, config, n_boot=n_boot, details=True)
+
+
+def evaluate_default_convention(analyzer, sets, n_boot: int) -> dict:
+    """The sets a model scores under another convention (NewsMTSC), scored under its default one instead.
+
+    Why: a user's analyze() follows the default convention; these figures say what that costs on those sets."""
+    from stancekit.data.sources import convention_of
+
+    config = analyzer.config
+    own = {n: v for n, v in sets.items() if convention_of(n) in config.conventions}
+    if not own:
+        return {}
+    examples = {
+        name: build_examples({task: rows}, config.marking, find_mentions=analyzer.find_mentions)
+        for name, (task, rows) in own.items()
+    }
+    collected = {name: (task, *collect_logits(analyzer, examples[name])[task]) for name, (task, _) in own.items()}
+    return reports(collected, config, n_boot=n_boot)
 
 
 def evaluate_baselines(sets, data_dir, n_boot: int, babe_labels: str = "bias") -> dict:
@@ -294,6 +313,8 @@ def run(args) -> dict:
             "load_seconds": round(load_s, 2),
             "accuracy": evaluate_model(an, sets, n_boot),
         }
+        if an.config.conventions:
+            entry["default_convention"] = evaluate_default_convention(an, sets, n_boot)
         if not getattr(args, "no_actors", False):
             from stancekit.evaluation.actors import evaluate_analyzer_actors
 
@@ -358,6 +379,24 @@ def _holder_lines(r: dict) -> list[str]:
     return lines
 
 
+def _default_convention_lines(r: dict, cell) -> list[str]:
+    """Sets scored above under a convention the model learnt apart, scored again under the default."""
+    rows = [(model, m["default_convention"]) for model, m in r["models"].items() if m.get("default_convention")]
+    if not rows:
+        return []
+    lines = [
+        "",
+        'Scored above under their own stance convention (NewsMTSC\'s; `load(..., convention="newsmtsc")`); under the '
+        'default convention, which `analyze()` follows (docs/schema.md, "Stance conventions"):',
+        "",
+        "| model | " + " | ".join(sorted({n for _, reps in rows for n in reps})) + " |",
+        "|---|" + "---|" * len({n for _, reps in rows for n in reps}),
+    ]
+    names = sorted({n for _, reps in rows for n in reps})
+    lines += [f"| stancekit `{model}` | " + " | ".join(cell(reps.get(n)) for n in names) + " |" for model, reps in rows]
+    return lines
+
+
 def to_markdown(r: dict) -> str:
     names = list(r["datasets"])
     lines = [
@@ -391,6 +430,7 @@ def to_markdown(r: dict) -> str:
         lines.append(f"| stancekit `{model}` | " + " | ".join(cell(m["accuracy"].get(n)) for n in names) + " |")
     for b, reps in r["baselines"].items():
         lines.append(f"| {b} | " + " | ".join(cell(reps.get(n)) for n in names) + " |")
+    lines += _default_convention_lines(r, cell)
     if r["published"]:
         lines += [
             "",
@@ -569,6 +609,14 @@ def to_readme_markdown(r: dict) -> str:
         f"Macro-F1 on the dev splits (articlestance-test: the project's held-out article split; BABE on "
         f"`label_{r.get('babe_labels', 'bias')}`, the column the models were trained on).",
     ]
+    own = [(model, m["default_convention"]) for model, m in r["models"].items() if m.get("default_convention")]
+    for model, reps in own:
+        lines.append(
+            f'`{model}` scores NewsMTSC under NewsMTSC\'s own stance convention (`convention="newsmtsc"`); under '
+            "the default one, which `analyze()` follows: "
+            + ", ".join(f"{n} {rep['macro_f1']:.3f}" for n, rep in reps.items())
+            + "."
+        )
     if r.get("holders"):
         h = r["holders"].get("articlestance-test") or next(iter(r["holders"].values()))
         b = h["baseline_always_author"]

@@ -224,7 +224,9 @@ def _integrated_gradients(
 
         rows_idx = torch.arange(input_ids.shape[0])
         index = torch.stack([rows_idx, starts, ends], dim=1)
-        st, ed = network(Batch(input_ids, attention_mask, marker_types, index))
+        conv = predictor.config.convention_index(predictor.convention)
+        convention = torch.full((input_ids.shape[0],), conv, dtype=torch.long) if conv else None
+        st, ed = network(Batch(input_ids, attention_mask, marker_types, index, convention=convention))
         st = torch.log_softmax(st, dim=-1).gather(1, target[:, None].clamp(max=st.shape[1] - 1))[:, 0]
         ed = torch.log_softmax(ed, dim=-1).gather(1, target[:, None].clamp(max=ed.shape[1] - 1))[:, 0]
         return torch.where(is_stance, st, ed)

@@ -25,7 +25,7 @@ from pathlib import Path
 import torch
 
 from stancekit.errors import ConfigError, ModelLoadError, ModelNotFoundError
-from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
+from stancekit.labels import DEFAULT_CONVENTION, EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.network import StanceNetwork
 
 FORMAT = "stancekit-model"
@@ -53,17 +53,27 @@ class ModelConfig:
     temperatures: dict[str, float] = field(default_factory=lambda: {"stance": 1.0, "editorial": 1.0})
     biases: dict[str, list[float]] = field(default_factory=dict)
     lora: dict | None = None
+    # stance conventions the model can follow besides its default (the article guidelines), e.g. ["newsmtsc"]:
+    # a training set labelled under another convention is learnt under its name, so that its labels do not pull
+    # the default away (docs/schema.md, "Stance conventions")
+    conventions: list[str] = field(default_factory=list)
     encoder_config: dict | None = None
     name: str = ""
     stancekit_version: str = ""
     format: str = FORMAT
     format_version: int = FORMAT_VERSION
 
-    def calibrated(self, task: str, logits):
-        """Probabilities from raw logits with this model's temperature and bias for ``task``."""
+    def calibrated(self, task: str, logits, convention: str | None = None):
+        """Probabilities from raw logits with this model's temperature and bias for ``task``.
+
+        Under a convention other than the default, the calibration fitted on that convention's dev sets
+        (key ``"stance@newsmtsc"``) when the model has one, else the task's."""
         from stancekit.modeling.calibration import softmax
 
-        return softmax(logits, self.temperatures.get(task, 1.0), self.biases.get(task))
+        key = calibration_key(task, convention)
+        if key not in self.temperatures:
+            key = task
+        return softmax(logits, self.temperatures.get(key, 1.0), self.biases.get(key))
 
     @classmethod
     def from_dict(cls, data: dict, path: Path, *, legacy: bool = False) -> ModelConfig:
@@ -136,21 +146,43 @@ class ModelConfig:
                 raise bad(f"{task}_labels", f"the labels {list(expected)} (any order, each once)", labels)
         if not isinstance(self.temperatures, dict):
             raise bad("temperatures", "a mapping of task to temperature", self.temperatures)
+        conv = self.conventions
+        if (
+            not isinstance(conv, list)
+            or not all(isinstance(c, str) and c.strip() for c in conv)
+            or len(set(conv)) != len(conv)
+        ):
+            raise bad("conventions", "a list of distinct convention names", conv)
+        if DEFAULT_CONVENTION in conv:
+            raise bad("conventions", f"names other than the default {DEFAULT_CONVENTION!r}", conv)
+        keys = {calibration_key(task, c) for task in label_sets for c in [None, *self.conventions]}
+        want = "keyed by 'stance' and 'editorial' (or 'stance@<convention>' for a convention the model knows)"
         for task, t in self.temperatures.items():
-            if task not in label_sets:
-                raise bad("temperatures", "keyed by 'stance' and 'editorial'", task)
+            if task not in keys:
+                raise bad("temperatures", want, task)
             if not _is_number(t) or not math.isfinite(t) or t <= 0:
                 raise bad(f"temperatures.{task}", "a finite number > 0", t)
         if not isinstance(self.biases, dict):
             raise bad("biases", "a mapping of task to a list of biases", self.biases)
         for task, b in self.biases.items():
-            if task not in label_sets:
-                raise bad("biases", "keyed by 'stance' and 'editorial'", task)
-            n = len(label_sets[task][0])
+            if task not in keys:
+                raise bad("biases", want, task)
+            n = len(label_sets[task.split("@")[0]][0])
             if not isinstance(b, list) or len(b) != n or not all(_is_number(v) and math.isfinite(v) for v in b):
                 raise bad(f"biases.{task}", f"a list of {n} finite numbers", b)
         if self.lora is not None and not isinstance(self.lora, dict):
             raise bad("lora", "a mapping or null", self.lora)
+
+    def convention_index(self, name: str | None) -> int:
+        """0 for the default convention (``None`` or its name), else 1 + the position in ``conventions``."""
+        if name is None or name == DEFAULT_CONVENTION:
+            return 0
+        if name not in self.conventions:
+            known = ", ".join([DEFAULT_CONVENTION, *self.conventions])
+            raise ConfigError(
+                f"model {self.name or self.base_model!r} has no stance convention {name!r}; it has: {known}"
+            )
+        return 1 + self.conventions.index(name)
 
     def validate_encoder(self, where: Path | str, prefix: str = "", own: Path | str | None = None) -> None:
         """The encoder's config (``where``: config.json; ``prefix``: its key in the older layout), for full weights.
@@ -302,8 +334,15 @@ def find_model(name_or_path: str | os.PathLike | None) -> Path:
     )
 
 
+def calibration_key(task: str, convention: str | None) -> str:
+    """Where a task's calibration under a convention is kept: ``"stance"``, ``"stance@newsmtsc"``."""
+    return task if convention is None or convention == DEFAULT_CONVENTION else f"{task}@{convention}"
+
+
 def build_network(cfg: ModelConfig, encoder) -> StanceNetwork:
-    return StanceNetwork(encoder, len(cfg.stance_labels), len(cfg.editorial_labels), cfg.dropout)
+    return StanceNetwork(
+        encoder, len(cfg.stance_labels), len(cfg.editorial_labels), cfg.dropout, n_conventions=len(cfg.conventions)
+    )
 
 
 def save_model(network: StanceNetwork, tokenizer, cfg: ModelConfig, folder: str | Path) -> Path:
@@ -465,8 +504,16 @@ def load_initial_weights(network: StanceNetwork, cfg: ModelConfig, name_or_path:
     if cfg.weights == "lora" and (saved.lora or {}) != (cfg.lora or {}):
         raise ConfigError(f"init_from {str(folder)!r}: field 'lora' is {saved.lora!r} there and {cfg.lora!r} here")
     path = folder / WEIGHTS_FILE
-    missing, unexpected = _load_state(network, _read_weights(path), path)
+    state = _read_weights(path)
+    missing, unexpected = _load_state(network, state, path)
     missing = _required(missing, cfg.weights)
+    if "conventions" in missing and not saved.conventions:
+        missing.remove("conventions")  # a convention the folder never learnt starts where the default is (zero)
+    elif "conventions" in state and saved.conventions != cfg.conventions:
+        raise ConfigError(
+            f"init_from {str(folder)!r}: field 'conventions' is {saved.conventions!r} there and "
+            f"{cfg.conventions!r} here"
+        )
     if missing or unexpected:
         raise ModelLoadError(f"{path} does not fit the network: missing {missing[:5]}, unexpected {unexpected[:5]}")
     return folder

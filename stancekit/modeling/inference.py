@@ -9,6 +9,7 @@ whose rounding moves scores by at most :data:`BATCHING_TOLERANCE`.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Sequence
 
 import numpy as np
@@ -41,6 +42,8 @@ class Predictor:
     ``precision`` is ``"float32"`` or ``"bfloat16"`` (resolved; see
     :mod:`stancekit.modeling.precision`). Training evaluates in float32. ``buckets`` are the padded
     widths (tokens) inputs are grouped by; the model's ``max_length`` is always added as the last.
+    ``convention`` is the stance convention the inputs ask for (None: the model's default; see
+    :class:`~stancekit.modeling.network.StanceNetwork`).
     """
 
     def __init__(
@@ -51,6 +54,7 @@ class Predictor:
         batch_size: int = 32,
         precision: str = "float32",
         buckets: Sequence[int] = WIDTH_BUCKETS,
+        convention: str | None = None,
     ) -> None:
         self.network = network
         self.config = config
@@ -58,9 +62,27 @@ class Predictor:
         self.batch_size = batch_size
         self.precision = precision
         self.buckets = width_buckets(config.max_length, buckets)
+        self.convention = convention
+        self._convention_id = config.convention_index(convention)
+
+    def with_convention(self, convention: str | None) -> Predictor:
+        """The same network and settings, asking for another stance convention (checked against the model)."""
+        if convention == self.convention:
+            return self
+        other = copy.copy(self)
+        other.convention = convention
+        other._convention_id = self.config.convention_index(convention)
+        return other
 
     def encode(self, texts: Sequence[str], spans: Sequence[Spans]) -> list[EncodedItem]:
         """Inputs for the model's marking: all mentions at once, or one input per mention."""
+        items = self._encode(texts, spans)
+        if self._convention_id:
+            for it in items:
+                it.convention = self._convention_id
+        return items
+
+    def _encode(self, texts: Sequence[str], spans: Sequence[Spans]) -> list[EncodedItem]:
         if self.config.marking == "all":
             return self.encoder.encode_many(texts, spans)
         # per-pair form: one input without marks for the editorial flag, one per mention
@@ -122,6 +144,6 @@ class Predictor:
         """Calibrated probabilities (temperatures from the model folder)."""
         stance, editorial = self.logits(texts, spans)
         return (
-            [self.config.calibrated("stance", s) if len(s) else s for s in stance],
-            self.config.calibrated("editorial", editorial),
+            [self.config.calibrated("stance", s, self.convention) if len(s) else s for s in stance],
+            self.config.calibrated("editorial", editorial, self.convention),
         )

@@ -38,6 +38,7 @@ class EncodedItem:
     mention_ids: list[int]  # index of each mention in the caller's list of spans
     source: int  # index of the caller's sentence
     weight: int  # content tokens in this window (to average windows of one sentence)
+    convention: int = 0  # stance convention (0: the default; see StanceNetwork)
 
     def __len__(self) -> int:
         return len(self.input_ids)
@@ -170,6 +171,7 @@ class Batch:
     mention_index: torch.Tensor  # (M, 3): row in batch, start marker position, end marker position
     stance_labels: torch.Tensor | None = None  # (M,)
     editorial_labels: torch.Tensor | None = None  # (B,)
+    convention: torch.Tensor | None = None  # (B,) stance convention per input; None: the default for all
 
     def to(self, device: torch.device | str) -> Batch:
         """The same batch on ``device`` (a no-op on the CPU, where inference and tests run)."""
@@ -206,7 +208,10 @@ def collate(
     ed = None
     if editorial_labels is not None:
         ed = torch.tensor(list(editorial_labels), dtype=torch.long)
-    return Batch(ids, mask, types, mention_index, st, ed)
+    conv = None
+    if any(it.convention for it in items):
+        conv = torch.tensor([it.convention for it in items], dtype=torch.long)
+    return Batch(ids, mask, types, mention_index, st, ed, conv)
 
 
 def width_buckets(max_length: int, buckets: Sequence[int] = WIDTH_BUCKETS) -> tuple[int, ...]:

@@ -31,9 +31,17 @@ class Head(nn.Module):
 
 
 class StanceNetwork(nn.Module):
-    """Encoder + marker embeddings + stance head (3 labels) + editorial head (2 labels)."""
+    """Encoder + marker embeddings + stance head (3 labels) + editorial head (2 labels).
 
-    def __init__(self, encoder: nn.Module, n_stance: int = 3, n_editorial: int = 2, dropout: float = 0.1) -> None:
+    ``n_conventions`` > 0 adds one learned vector per stance convention other than the default, added to every
+    token's input embedding of an input that asks for it (as BERT's segment embeddings are): a training set
+    labelled under another convention (NewsMTSC) is learnt under its own vector and does not pull the default.
+    The default (convention 0) adds nothing, so a network without conventions computes what it always did.
+    """
+
+    def __init__(
+        self, encoder: nn.Module, n_stance: int = 3, n_editorial: int = 2, dropout: float = 0.1, n_conventions: int = 0
+    ) -> None:
         super().__init__()
         self.encoder = encoder
         hidden = encoder.config.hidden_size
@@ -42,6 +50,8 @@ class StanceNetwork(nn.Module):
         self.markers = nn.Parameter(torch.randn(2, hidden) * std)
         self.stance_head = Head(3 * hidden, hidden, n_stance, dropout)
         self.editorial_head = Head(hidden, hidden, n_editorial, dropout)
+        # zero at first: a convention starts where the default is and learns only what its labels differ in
+        self.conventions = nn.Parameter(torch.zeros(n_conventions, hidden)) if n_conventions else None
 
     def forward(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
         """Return (stance logits per mention (M, 3), editorial logits per input (B, 2))."""
@@ -50,6 +60,10 @@ class StanceNetwork(nn.Module):
         markers = self.markers.to(embeds.dtype)
         embeds = torch.where(types == START_MARK, markers[0], embeds)
         embeds = torch.where(types == END_MARK, markers[1], embeds)
+        conv = batch.convention
+        if self.conventions is not None and conv is not None and bool((conv > 0).any()):
+            table = torch.cat([self.conventions.new_zeros(1, self.conventions.shape[1]), self.conventions])
+            embeds = embeds + table.to(embeds.dtype)[conv].unsqueeze(1)
         hidden = self.encoder(inputs_embeds=embeds, attention_mask=batch.attention_mask).last_hidden_state
         # the pooling and heads run in float32 even when the encoder ran under bfloat16 autocast:
         # they cost little, and the logits (hence the scores users read) keep float32 resolution

@@ -5,7 +5,18 @@ from __future__ import annotations
 import argparse
 import sys
 
+from stancekit.errors import InputError
 from stancekit.modeling.precision import add_precision_argument
+
+
+def add_convention_argument(p: argparse.ArgumentParser) -> None:
+    """``--convention`` for the ``analyze`` and ``score`` commands (the model checks the name when it loads)."""
+    p.add_argument(
+        "--convention",
+        default=None,
+        help="stance convention: the article guidelines by default; a model may know others (e.g. newsmtsc: "
+        "a speaker marked by what they say, as NewsMTSC's annotators did); see docs/schema.md",
+    )
 
 
 def add_actor_arguments(p: argparse.ArgumentParser) -> None:
@@ -64,6 +75,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-chars", type=int, default=MAX_DOC_CHARS, help="longer documents go to errors/")
     p.add_argument("--batch-size", type=int, default=32, help="sentences per model batch")
     add_precision_argument(p)
+    add_convention_argument(p)
     add_actor_arguments(p)
     group = p.add_mutually_exclusive_group()
     group.add_argument(
@@ -105,6 +117,9 @@ def main(args) -> int:
     if args.engine == "ray":
         from stancekit.scoring.ray import score_with_ray
 
+        if args.convention is not None:
+            raise InputError("--convention is not supported with --engine ray; score with the local engine")
+
         summary = score_with_ray(
             args.inputs,
             args.output,
@@ -118,7 +133,9 @@ def main(args) -> int:
         return 1 if summary.failed else 0
     job = prepare(args.inputs, args.output, **options)  # every check that needs no model, before the model loads
     try:
-        an = stancekit.load(args.model, batch_size=args.batch_size, precision=args.precision)
+        an = stancekit.load(
+            args.model, batch_size=args.batch_size, precision=args.precision, convention=args.convention
+        )
     except BaseException:
         job.close()
         raise

@@ -61,8 +61,16 @@ class TrainConfig:
     # training sets whose gold stance labels are learnt without the teacher's soft targets (the teacher
     # was not trained on them); their unlabelled mentions and editorial flags still get soft targets
     gold_over_teacher: list[str] = field(default_factory=list)
+    # training sets whose mentions get the teacher's stance soft targets (None: every set; the editorial flag is
+    # distilled on every sentence). Why: a teacher that follows another convention (NewsMTSC's) holds the sets
+    # labelled under it, and must not teach its stance on the others' mentions
+    teacher_stance_sets: list[str] | None = None
     # a folder that keeps the teacher's logits per (teacher, examples, device): a rerun skips the teacher pass
     teacher_cache: str | None = None
+    # stance conventions learnt apart from the default (e.g. ["newsmtsc"]): the named sets labelled under one
+    # (stancekit.data.sources.convention_of) are trained and evaluated under its own learned vector, so that
+    # their labels do not pull the default convention (the article guidelines) toward theirs
+    conventions: list[str] = field(default_factory=list)
     calibrate: bool = True
     calibration: str = "temperature+bias"  # or "temperature"
     save_dtype: str = "float16"
@@ -93,6 +101,17 @@ class TrainConfig:
         ):
             raise ConfigError(
                 f"checkpoint_every must be a positive number of steps or null, got {self.checkpoint_every!r}"
+            )
+        if self.teacher_stance_sets is not None and not isinstance(self.teacher_stance_sets, list):
+            raise ConfigError(
+                f"teacher_stance_sets: a list of training set names or null, got {self.teacher_stance_sets!r}"
+            )
+        from stancekit.data.sources import known_conventions
+
+        unknown = [c for c in self.conventions if c not in known_conventions()]
+        if unknown or len(set(self.conventions)) != len(self.conventions):
+            raise ConfigError(
+                f"conventions: each must be one of {sorted(known_conventions())}, once; got {self.conventions!r}"
             )
         if not self.output_dir:
             self.output_dir = str(Path("models") / self.name)

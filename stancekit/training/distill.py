@@ -28,7 +28,10 @@ log = logging.getLogger("stancekit.training")
 def teacher_logits(
     teacher: str, examples: Sequence[Example], device: torch.device | str = "cpu", batch_size: int = 64
 ) -> tuple[list[np.ndarray], np.ndarray]:
-    """Raw logits of the teacher model (a name or folder) for each example: (stance per mention, editorial)."""
+    """Raw logits of the teacher model (a name or folder) for each example: (stance per mention, editorial).
+
+    An example of a set labelled under a convention the teacher learnt apart (NewsMTSC) gets the teacher's
+    logits under that convention, as its gold labels would be read."""
     from stancekit.modeling.checkpoint import find_model, load_model
     from stancekit.modeling.inference import Predictor
 
@@ -36,11 +39,34 @@ def teacher_logits(
     network.to(device)
     log.info("teacher %s: scoring %d training examples", teacher, len(examples))
     predictor = Predictor(network, tokenizer, model_cfg, batch_size=batch_size)
-    return predictor.logits([ex.text for ex in examples], [ex.spans for ex in examples])
+    groups: dict[str | None, list[int]] = {}
+    for i, ex in enumerate(examples):
+        groups.setdefault(_convention(ex, model_cfg), []).append(i)
+    stance: list = [None] * len(examples)
+    editorial = np.zeros((len(examples), len(model_cfg.editorial_labels)), dtype=np.float32)
+    for conv, idx in groups.items():
+        st, ed = predictor.with_convention(conv).logits(
+            [examples[i].text for i in idx], [examples[i].spans for i in idx]
+        )
+        for k, i in enumerate(idx):
+            stance[i] = st[k]
+        editorial[idx] = ed
+    return stance, editorial
 
 
-def _example_key(ex: Example) -> str:
-    return hashlib.sha256(json.dumps([ex.text, [list(sp) for sp in ex.spans]]).encode()).hexdigest()[:32]
+def _convention(ex: Example, model_cfg=None) -> str | None:
+    """The convention the example's set was labelled under, if the teacher (``model_cfg``) knows it."""
+    from stancekit.data.sources import convention_of
+
+    conv = convention_of(ex.source)
+    return conv if model_cfg is None or conv in model_cfg.conventions else None
+
+
+def _example_key(ex: Example, teacher_cfg=None) -> str:
+    """The example's text and spans, and the convention the teacher reads it under (when not the default)."""
+    key = [ex.text, [list(sp) for sp in ex.spans]]
+    conv = _convention(ex, teacher_cfg) if teacher_cfg is not None else None
+    return hashlib.sha256(json.dumps(key if conv is None else [*key, conv]).encode()).hexdigest()[:32]
 
 
 def cached(fetch, folder: str | Path):
@@ -56,7 +82,7 @@ def cached(fetch, folder: str | Path):
 
     def fetch_cached(teacher: str, examples: Sequence[Example], device="cpu"):
         from stancekit.identity import file_sha256
-        from stancekit.modeling.checkpoint import find_model
+        from stancekit.modeling.checkpoint import find_model, read_config
 
         digest = hashlib.sha256()
         model_dir = Path(find_model(teacher))
@@ -71,7 +97,8 @@ def cached(fetch, folder: str | Path):
                 keys, counts, stance, editorial = z["keys"], z["counts"], z["stance"], z["editorial"]
             bounds = np.concatenate([[0], np.cumsum(counts)])
             stored = {str(k): (stance[bounds[i] : bounds[i + 1]], editorial[i]) for i, k in enumerate(keys)}
-        wanted = [_example_key(ex) for ex in examples]
+        teacher_cfg = read_config(model_dir)
+        wanted = [_example_key(ex, teacher_cfg) for ex in examples]
         missing = list(dict.fromkeys(k for k in wanted if k not in stored))
         if missing:
             first = {k: ex for k, ex in zip(wanted, examples, strict=True)}

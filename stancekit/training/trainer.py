@@ -33,7 +33,7 @@ import torch
 
 from stancekit.data.examples import Example
 from stancekit.data.examples import build_examples as rows_to_examples
-from stancekit.data.sources import load_rows, task_of
+from stancekit.data.sources import convention_of, load_rows, task_of
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
 from stancekit.errors import CheckpointError, ConfigError, TrainingPaused
 from stancekit.evaluation.evaluate import dev_scores, labelled_logits, reports
@@ -41,7 +41,7 @@ from stancekit.evaluation.metrics import macro_f1
 from stancekit.globalstate import random_states, set_random_states
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.calibration import expected_calibration_error, fit_scaling, fit_temperature, softmax
-from stancekit.modeling.checkpoint import ModelConfig, build_network, load_initial_weights, save_model
+from stancekit.modeling.checkpoint import ModelConfig, build_network, calibration_key, load_initial_weights, save_model
 from stancekit.modeling.encoder import load_base_encoder
 from stancekit.modeling.inference import Predictor
 from stancekit.modeling.inputs import IGNORE, MarkerEncoder, collate
@@ -302,6 +302,7 @@ class Trainer:
             dtype=cfg.save_dtype,
             dropout=cfg.dropout,
             lora=dict(cfg.lora) if cfg.weights == "lora" else None,
+            conventions=list(cfg.conventions),
             name=cfg.name,
         )
         device = _device(cfg.device)
@@ -314,7 +315,7 @@ class Trainer:
 
         fetch = distill.cached(self.teacher_logits, cfg.teacher_cache) if cfg.teacher_cache else self.teacher_logits
         soft = fetch(cfg.teacher, train_ex, device) if cfg.teacher else None
-        data = _fit_data(cfg, train_ex, marker_encoder, soft, device)
+        data = _fit_data(cfg, train_ex, marker_encoder, soft, device, model_cfg)
         predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
         init_state = cpu_state(network) if cfg.soup > 1 else None
         fits: list[FitResult] = []
@@ -569,13 +570,19 @@ class Trainer:
         return FitResult(best, history, averaged, step)
 
 
-def _fit_data(cfg: TrainConfig, train_ex: list[Example], marker_encoder: MarkerEncoder, soft, device) -> _FitData:
-    """Encode the training examples once; with a teacher's ``soft`` logits, every input keeps its soft targets."""
+def _fit_data(
+    cfg: TrainConfig, train_ex: list[Example], marker_encoder: MarkerEncoder, soft, device, model_cfg: ModelConfig
+) -> _FitData:
+    """Encode the training examples once; with a teacher's ``soft`` logits, every input keeps its soft targets.
+
+    An input of a set labelled under a convention the config learns apart (``cfg.conventions``) asks for it."""
     soft_st, soft_ed = soft if soft is not None else (None, None)
     items, st_labels, ed_labels, st_soft, ed_soft = [], [], [], [], []
     encoded = marker_encoder.encode_many([e.text for e in train_ex], [e.spans for e in train_ex])
     for it in encoded:
         ex = train_ex[it.source]
+        if (conv := convention_of(ex.source)) in cfg.conventions:
+            it.convention = model_cfg.convention_index(conv)
         labs = [ex.stance[m] for m in it.mention_ids]
         ed = ex.editorial  # every window of a long sentence carries the sentence's label
         if all(lab == IGNORE for lab in labs) and ed == IGNORE and soft_ed is None:
@@ -585,7 +592,9 @@ def _fit_data(cfg: TrainConfig, train_ex: list[Example], marker_encoder: MarkerE
         ed_labels.append(ed)
         if soft_ed is not None:
             rows = soft_st[it.source][it.mention_ids].reshape(-1, len(STANCE_LABELS))
-            if ex.source in cfg.gold_over_teacher:  # gold stance labels stand alone: no soft target there
+            if cfg.teacher_stance_sets is not None and ex.source not in cfg.teacher_stance_sets:
+                rows = np.full_like(rows, np.nan)  # the teacher teaches this sentence's editorial flag only
+            elif ex.source in cfg.gold_over_teacher:  # gold stance labels stand alone: no soft target there
                 rows = rows.copy()
                 rows[[lab != IGNORE for lab in labs]] = np.nan
             st_soft.append(rows)
@@ -628,11 +637,27 @@ def _evaluate(predictor: Predictor, dev_ex) -> tuple[dict, dict[str, float], flo
 
 
 def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "temperature+bias") -> dict:
-    """Fit each head's temperature (and, in mode 'temperature+bias', class biases) on the pooled dev sets."""
+    """Fit each head's temperature (and, in mode 'temperature+bias', class biases) on the pooled dev sets.
+
+    A model that learnt conventions apart gets one stance calibration per convention, each fitted on the dev
+    sets scored under it (``"stance"``: the default's; ``"stance@newsmtsc"``): the conventions disagree on
+    what is neutral, so one prior fitted on both would serve neither
+    (benchmarks/results/retraining-articlestance.md)."""
     pooled: dict[str, list] = {"stance": [[], []], "editorial": [[], []]}
-    for task, logits, labels in collected.values():
-        pooled[task][0].append(logits)
-        pooled[task][1].append(labels)
+    for name, (task, logits, labels) in collected.items():
+        conv = convention_of(name)
+        key = calibration_key(task, conv if conv in model_cfg.conventions else None)
+        pooled.setdefault(key, [[], []])
+        pooled[key][0].append(logits)
+        pooled[key][1].append(labels)
+    if not pooled["stance"][0]:  # no dev set under the default convention: the others' stand in for it
+        pooled["stance"] = [
+            [x for k, (xs, _) in pooled.items() if k.startswith("stance@") for x in xs],
+            [y for k, (_, ys) in pooled.items() if k.startswith("stance@") for y in ys],
+        ]
+    for key in [k for k in model_cfg.temperatures if k not in pooled]:  # a refit replaces every stale key
+        model_cfg.temperatures.pop(key)
+        model_cfg.biases.pop(key, None)
     result = {}
     for task, (logits, labels) in pooled.items():
         if not logits:
