@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from stancekit.errors import InputError, UnencodableTextWarning
+from stancekit.labels import DEFAULT_CONVENTION
 from stancekit.results import ActorStance, Document, Sentence, summarize_actors
 
 
@@ -83,6 +84,8 @@ class Analyzer:
         self._precision = resolve_precision(precision, device, quantized)
         if convention is not None and not isinstance(convention, str):
             raise InputError(f"convention must be a string or None, got {type(convention).__name__}")
+        if convention == DEFAULT_CONVENTION:
+            convention = None  # one name for the default, so that identities (and resumed jobs) agree
         # the stance convention (None: the article guidelines); a model trained with others names them in its config
         self._predictor = Predictor(
             network, tokenizer, config, batch_size=batch_size, precision=self._precision, convention=convention

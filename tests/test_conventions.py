@@ -85,6 +85,7 @@ def test_a_run_learns_newsmtsc_apart_and_scores_its_dev_sets_under_it(tmp_path):
     a, b = default.predict_stance(item)[0]["scores"], newsmtsc.predict_stance(item)[0]["scores"]
     assert a != b  # the NewsMTSC vector was trained (it starts at zero, where the default is)
     assert newsmtsc.identity() != default.identity()
+    assert stancekit.load(str(folder), convention="article").identity() == default.identity()
     with pytest.raises(ConfigError, match="no stance convention"):
         stancekit.load(str(folder), convention="semeval")
 
