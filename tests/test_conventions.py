@@ -90,7 +90,7 @@ def test_a_run_learns_newsmtsc_apart_and_scores_its_dev_sets_under_it(tmp_path):
         stancekit.load(str(folder), convention="semeval")
 
     # evaluation scores a NewsMTSC set under the NewsMTSC convention, other sets under the default
-    pred = default._predictor
+    pred = default.new_predictor()
     dev = {"newsmtsc-rw-dev": OWN_SETS["newsmtsc-rw-dev"], "checkthat-dev": OWN_SETS["checkthat-dev"]}
     got = labelled_logits(pred, dev)
     want = collect_logits(pred.with_convention("newsmtsc"), dev["newsmtsc-rw-dev"])["stance"][0]

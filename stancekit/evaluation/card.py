@@ -146,7 +146,8 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
     train_cfg = _train_yaml(folder)
     if train_cfg.get("init_from"):
         lines.append(
-            f"- Continued from the trained model `{train_cfg['init_from']}` (its weights started the run), on "
+            f"- Continued from the trained model `{train_cfg['init_from']}` (its weights started the run"
+            f"{_previous(train_cfg['init_from'], cfg)}), on "
             + ", ".join(
                 f"`{name}`"
                 + (f" ({n} sentences drawn)" if (n := (train_cfg.get("sentences_per_set") or {}).get(name)) else "")
@@ -155,23 +156,32 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
             + "."
         )
     if train_cfg.get("teacher"):
-        lines.append(
-            f"- Distilled from `{train_cfg['teacher']}`: besides the gold labels, the loss adds "
-            f"{train_cfg.get('distill_weight')} x T^2 x KL(teacher || student) at "
-            f"T={train_cfg.get('distill_temperature')} "
+        stance_sets = train_cfg.get("teacher_stance_sets")
+        targets = (
             "on the teacher's soft targets for every actor mention and every sentence of the training set "
-            "(also the mentions NewsMTSC leaves unlabelled and the editorial flag of NewsMTSC sentences). "
+            "(also the mentions NewsMTSC leaves unlabelled and the editorial flag of NewsMTSC sentences)"
+            if stance_sets is None
+            else "on the teacher's soft stance targets for the mentions of "
+            + (", ".join(f"`{n}`" for n in stance_sets) or "no set")
+            + " and its editorial flag for every sentence of the training set"
+        )
+        lines.append(
+            f"- Teacher `{train_cfg['teacher']}` (the model the run was distilled from"
+            f"{_previous(train_cfg['teacher'], cfg)}): besides the gold labels, "
+            "the loss adds "
+            f"{train_cfg.get('distill_weight')} x T^2 x KL(teacher || student) at "
+            f"T={train_cfg.get('distill_temperature')} {targets}. "
             "The teacher saw the same training data only; dev and test sets were never distilled."
         )
     for task, v in c.items():
-        labels = cfg.stance_labels if task == "stance" else cfg.editorial_labels
+        labels = cfg.stance_labels if task.startswith("stance") else cfg.editorial_labels
         bias = f", class biases ({_named(labels, v['bias'])})" if v.get("bias") is not None else ""
         moved = ""
         if "macro_f1_before" in v and v["macro_f1_after"] != v["macro_f1_before"]:
             moved = f", dev macro-F1 {v['macro_f1_before']:.3f} -> {v['macro_f1_after']:.3f}"
         lines.append(
             f"- {task}: temperature {v['temperature']:.3f}{bias}, dev ECE {v['ece_before']:.3f} -> "
-            f"{v['ece_after']:.3f}{moved} (n={v['n']}, the pooled dev sets)"
+            f"{v['ece_after']:.3f}{moved} (n={v['n']}, {_calibration_sets(task, cfg)})"
         )
     lines.append("")
     return lines
@@ -233,6 +243,22 @@ def _actor_limits(train_cfg: dict) -> str:
     )
 
 
+def _previous(name: str, cfg) -> str:
+    """A note when a run's starting point or teacher names the folder the run's result replaced."""
+    if Path(str(name)).name == cfg.name:
+        return f"; that is the `{cfg.name}` shipped before this run, which its result replaced (repository history)"
+    return ""
+
+
+def _calibration_sets(key: str, cfg) -> str:
+    """Which dev sets a calibration key was fitted on, in words."""
+    if "@" in key:
+        return f"the dev sets labelled under `{key.split('@', 1)[1]}`"
+    if key == "stance" and cfg.conventions:
+        return "the dev sets of the default convention"
+    return "the pooled dev sets"
+
+
 def _convention_lines(cfg, entry: dict) -> str:
     """What the model's stance labels follow, and what the sets scored under another convention give by default."""
     if not cfg.conventions:
@@ -246,7 +272,7 @@ def _convention_lines(cfg, entry: dict) -> str:
     return (
         "- Stance labels follow the article guidelines (`docs/annotation/guidelines.md`: a speaker or a victim is\n"
         f"  not thereby positive or negative). The model also learnt {other} under its own input vector\n"
-        '  (`stancekit.load(..., convention="newsmtsc")`); the NewsMTSC scores above are under that convention'
+        '  (`stancekit.load(..., convention="newsmtsc")`); the NewsMTSC scores in this card are under that convention'
         + (f";\n  under the default one, which `analyze()` follows: {scored}.\n" if scored else ".\n")
     )
 
