@@ -175,6 +175,20 @@ def test_each_convention_keeps_its_own_stance_calibration_fitted_on_its_own_dev_
     assert set(result) == {"stance", "stance@newsmtsc", "editorial"}
     assert result["stance"]["n"] == 15 and result["stance@newsmtsc"]["n"] == 25
     assert set(cfg.temperatures) == {"stance", "stance@newsmtsc", "editorial"}
+    # reports take each set's own convention's calibration unless told the logits were read under another
+    from stancekit.evaluation.evaluate import reports
+
+    own = reports({"newsmtsc-rw-dev": collected["newsmtsc-rw-dev"]}, cfg, n_boot=0, details=True)
+    default = reports(
+        {"newsmtsc-rw-dev": collected["newsmtsc-rw-dev"]},
+        cfg,
+        n_boot=0,
+        details=True,
+        conventions={"newsmtsc-rw-dev": None},
+    )
+    x = collected["newsmtsc-rw-dev"][1]
+    assert own["newsmtsc-rw-dev"]["predictions"] == cfg.calibrated("stance", x, "newsmtsc").argmax(-1).tolist()
+    assert default["newsmtsc-rw-dev"]["predictions"] == cfg.calibrated("stance", x).argmax(-1).tolist()
     # a model without conventions pools every stance dev set, as before
     plain = ModelConfig(base_model="x")
     assert calibrate(collected, plain)["stance"]["n"] == 40 and set(plain.temperatures) == {"stance", "editorial"}

@@ -63,7 +63,7 @@ def labelled_logits(
     out = {}
     for name, exs in sets.items():
         task = tasks[name] if tasks and name in tasks else task_of(name)
-        conv = _convention(name, predictor.config)
+        conv = convention_for(name, predictor.config)
         source = predictor if conv is None else predictor.with_convention(conv)
         out[name] = (task, *collect_logits(source, exs)[task])
     return out
@@ -77,15 +77,25 @@ def dev_scores(collected: Mapping[str, tuple]) -> dict[str, float]:
     }
 
 
-def reports(collected: Mapping[str, tuple], model_cfg, n_boot: int = 200, details: bool = False) -> dict[str, dict]:
+def reports(
+    collected: Mapping[str, tuple],
+    model_cfg,
+    n_boot: int = 200,
+    details: bool = False,
+    conventions: Mapping[str, str | None] | None = None,
+) -> dict[str, dict]:
     """Classification reports with the model's calibration applied (what the trainer and the harness report).
+
+    A set's logits take the calibration of the convention they were computed under: the set's own (see
+    :func:`labelled_logits`) unless ``conventions`` names another for it (None: the default).
 
     ``details`` adds what the harness tables and plots need: the task, the uncalibrated ECE, the
     reliability bins and the predicted label of each example.
     """
     out = {}
     for name, (task, logits, labels) in collected.items():
-        probs = model_cfg.calibrated(task, logits, _convention(name, model_cfg))
+        conv = conventions[name] if conventions is not None and name in conventions else convention_for(name, model_cfg)
+        probs = model_cfg.calibrated(task, logits, conv)
         names = model_cfg.stance_labels if task == "stance" else model_cfg.editorial_labels
         rep = classification_report(labels, probs.argmax(-1), names, probs, n_boot=n_boot)
         if details:
@@ -99,7 +109,7 @@ def reports(collected: Mapping[str, tuple], model_cfg, n_boot: int = 200, detail
     return out
 
 
-def _convention(name: str, model_cfg) -> str | None:
+def convention_for(name: str, model_cfg) -> str | None:
     """The convention a named set is scored under by this model (None: the default)."""
     from stancekit.data.sources import convention_of
 

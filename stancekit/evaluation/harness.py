@@ -132,19 +132,24 @@ def _stratified_head(rows: list[dict], n: int) -> list[dict]:
     return [rows[int(i * step)] for i in range(n)]
 
 
-def evaluate_model(analyzer, sets, n_boot: int) -> dict:
-    """The trainer's evaluation (:mod:`stancekit.evaluation.evaluate`) with the harness's details."""
-    config = analyzer.config
-    examples = {
-        name: build_examples({task: rows}, config.marking, find_mentions=analyzer.find_mentions)
+def _model_examples(analyzer, sets) -> dict:
+    """Each set's rows as model examples, with the analyzer's own actor finding (marking 'all')."""
+    marking = analyzer.config.marking
+    return {
+        name: build_examples({task: rows}, marking, find_mentions=analyzer.find_mentions)
         for name, (task, rows) in sets.items()
     }
+
+
+def evaluate_model(analyzer, sets, n_boot: int, examples: dict | None = None) -> dict:
+    """The trainer's evaluation (:mod:`stancekit.evaluation.evaluate`) with the harness's details."""
+    examples = examples if examples is not None else _model_examples(analyzer, sets)
     # a Predictor, so that a set labelled under a convention the model learnt apart is scored under it
     collected = labelled_logits(analyzer.new_predictor(), examples, {name: task for name, (task, _) in sets.items()})
-    return reports(collected, config, n_boot=n_boot, details=True)
+    return reports(collected, analyzer.config, n_boot=n_boot, details=True)
 
 
-def evaluate_default_convention(analyzer, sets, n_boot: int) -> dict:
+def evaluate_default_convention(analyzer, sets, n_boot: int, examples: dict | None = None) -> dict:
     """The sets a model scores under another convention (NewsMTSC), scored under its default one instead.
 
     Why: a user's analyze() follows the default convention; these figures say what that costs on those sets."""
@@ -154,12 +159,11 @@ def evaluate_default_convention(analyzer, sets, n_boot: int) -> dict:
     own = {n: v for n, v in sets.items() if convention_of(n) in config.conventions}
     if not own:
         return {}
-    examples = {
-        name: build_examples({task: rows}, config.marking, find_mentions=analyzer.find_mentions)
-        for name, (task, rows) in own.items()
-    }
-    collected = {name: (task, *collect_logits(analyzer, examples[name])[task]) for name, (task, _) in own.items()}
-    return reports(collected, config, n_boot=n_boot)
+    examples = examples if examples is not None else _model_examples(analyzer, own)
+    predictor = analyzer.new_predictor().with_convention(None)
+    collected = {name: (task, *collect_logits(predictor, examples[name])[task]) for name, (task, _) in own.items()}
+    # the default convention's logits take the default's calibration, not the set's own convention's
+    return reports(collected, config, n_boot=n_boot, conventions=dict.fromkeys(own))
 
 
 def evaluate_baselines(sets, data_dir, n_boot: int, babe_labels: str = "bias") -> dict:
@@ -311,10 +315,11 @@ def run(args) -> dict:
             "precision": an.precision,
             "quantized": an.quantized,
             "load_seconds": round(load_s, 2),
-            "accuracy": evaluate_model(an, sets, n_boot),
         }
+        examples = _model_examples(an, sets)
+        entry["accuracy"] = evaluate_model(an, sets, n_boot, examples)
         if an.config.conventions:
-            entry["default_convention"] = evaluate_default_convention(an, sets, n_boot)
+            entry["default_convention"] = evaluate_default_convention(an, sets, n_boot, examples)
         if not getattr(args, "no_actors", False):
             from stancekit.evaluation.actors import evaluate_analyzer_actors
 

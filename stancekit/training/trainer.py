@@ -36,7 +36,7 @@ from stancekit.data.examples import build_examples as rows_to_examples
 from stancekit.data.sources import convention_of, load_rows, task_of
 from stancekit.data.userfiles import read_editorial_file, read_stance_file
 from stancekit.errors import CheckpointError, ConfigError, TrainingPaused
-from stancekit.evaluation.evaluate import dev_scores, labelled_logits, reports
+from stancekit.evaluation.evaluate import convention_for, dev_scores, labelled_logits, reports
 from stancekit.evaluation.metrics import macro_f1
 from stancekit.globalstate import random_states, set_random_states
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
@@ -645,8 +645,7 @@ def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "
     (benchmarks/results/retraining-articlestance.md)."""
     pooled: dict[str, list] = {"stance": [[], []], "editorial": [[], []]}
     for name, (task, logits, labels) in collected.items():
-        conv = convention_of(name)
-        key = calibration_key(task, conv if conv in model_cfg.conventions else None)
+        key = calibration_key(task, convention_for(name, model_cfg))
         pooled.setdefault(key, [[], []])
         pooled[key][0].append(logits)
         pooled[key][1].append(labels)
