@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from stancekit.data.examples import Example
+from stancekit.evaluation.evaluate import convention_for
 
 log = logging.getLogger("stancekit.training")
 
@@ -41,7 +42,7 @@ def teacher_logits(
     predictor = Predictor(network, tokenizer, model_cfg, batch_size=batch_size)
     groups: dict[str | None, list[int]] = {}
     for i, ex in enumerate(examples):
-        groups.setdefault(_convention(ex, model_cfg), []).append(i)
+        groups.setdefault(convention_for(ex.source, model_cfg), []).append(i)
     stance: list = [None] * len(examples)
     editorial = np.zeros((len(examples), len(model_cfg.editorial_labels)), dtype=np.float32)
     for conv, idx in groups.items():
@@ -54,18 +55,10 @@ def teacher_logits(
     return stance, editorial
 
 
-def _convention(ex: Example, model_cfg=None) -> str | None:
-    """The convention the example's set was labelled under, if the teacher (``model_cfg``) knows it."""
-    from stancekit.data.sources import convention_of
-
-    conv = convention_of(ex.source)
-    return conv if model_cfg is None or conv in model_cfg.conventions else None
-
-
 def _example_key(ex: Example, teacher_cfg=None) -> str:
     """The example's text and spans, and the convention the teacher reads it under (when not the default)."""
     key = [ex.text, [list(sp) for sp in ex.spans]]
-    conv = _convention(ex, teacher_cfg) if teacher_cfg is not None else None
+    conv = convention_for(ex.source, teacher_cfg) if teacher_cfg is not None else None
     return hashlib.sha256(json.dumps(key if conv is None else [*key, conv]).encode()).hexdigest()[:32]
 
 
