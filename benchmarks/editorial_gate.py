@@ -79,15 +79,11 @@ def f1(y: np.ndarray, pred: np.ndarray) -> float:
     return float(macro_f1(y, pred.astype(int), 2))
 
 
-def best_threshold(score: np.ndarray, y: np.ndarray) -> float:
-    grid = np.quantile(score, np.linspace(0.05, 0.95, 181))
-    return float(max(grid, key=lambda t: f1(y, score > t)))
-
-
 def main() -> None:
     from sklearn.linear_model import LogisticRegression
 
     from stancekit.data.sources import load_rows
+    from stancekit.evaluation.baselines import best_threshold
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--models", nargs="+", default=["news-small", "news-base"])
@@ -119,9 +115,9 @@ def main() -> None:
             rep[n] = {
                 "model": f1(labels[n], lo[n] > 0),
                 "tfidf": f1(labels[n], tfidf[n] > 0),
-                "threshold": f1(labels[n], lo[n] > thr),
+                "threshold": f1(labels[n], lo[n] >= thr),
                 "gate": f1(labels[n], g[n] > 0),
-                "gate+threshold": f1(labels[n], g[n] > gthr),
+                "gate+threshold": f1(labels[n], g[n] >= gthr),
             }
         print(model, json.dumps(rep, indent=1))
 

@@ -76,7 +76,8 @@ class TfidfLogReg(Baseline):
         return self.model.predict(x)
 
 
-def _best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
+def best_threshold(scores: np.ndarray, y: np.ndarray) -> float:
+    """The decision threshold on ``scores`` (higher: label 1) with the best macro-F1 on ``y``, over quantiles."""
     from stancekit.evaluation.metrics import macro_f1
 
     grid = np.quantile(scores, np.linspace(0.02, 0.98, 49))
@@ -95,7 +96,7 @@ class TextBlobSubjectivity(Baseline):
 
     def fit(self, rows, task):
         y = np.array([EDITORIAL_LABELS.index(r["label"]) for r in rows])
-        self.threshold = _best_threshold(self._scores(rows), y)
+        self.threshold = best_threshold(self._scores(rows), y)
         return self
 
     def predict(self, rows, task):
