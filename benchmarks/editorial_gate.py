@@ -19,6 +19,7 @@ chooses nothing. The figures and the decision are in ``benchmarks/results/editor
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 from pathlib import Path
 
@@ -30,17 +31,19 @@ TRAIN = ["checkthat-train", "babe-train"]
 
 
 def model_logodds(model: str, sets: dict[str, list[dict]], cache: Path) -> dict[str, np.ndarray]:
-    """The model's calibrated P(editorial) as log-odds per row, cached per model and set."""
+    """The model's calibrated P(editorial) as log-odds per row, cached per model (its identity) and set."""
     import stancekit
     from stancekit.data.examples import build_examples
     from stancekit.evaluation.evaluate import labelled_logits
 
-    path = cache / f"{model.replace('/', '_')}.npz"
+    analyzer = stancekit.load(model)
+    # keyed by what produces the logits (weights, calibration), so a retrained model is scored afresh
+    key = hashlib.sha256(json.dumps(analyzer.identity(), sort_keys=True, default=str).encode()).hexdigest()[:16]
+    path = cache / f"{model.replace('/', '_')}-{key}.npz"
     if path.is_file():
         with np.load(path) as z:
             if set(z.files) >= set(sets):
                 return {k: z[k] for k in sets}
-    analyzer = stancekit.load(model)
     examples = {
         name: build_examples({"editorial": rows}, analyzer.config.marking, find_mentions=analyzer.find_mentions)
         for name, rows in sets.items()
