@@ -12,7 +12,7 @@ from stancekit.data.examples import Example
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.inputs import IGNORE
 from stancekit.training.config import TrainConfig
-from stancekit.training.selection import average_states, merge_lora_states
+from stancekit.training.selection import average_states, interpolate_states, merge_lora_states
 from stancekit.training.trainer import FitResult, Trainer, TrainerCallback, build_examples
 
 
@@ -165,6 +165,18 @@ def test_merged_lora_soup_is_the_mean_of_the_updates_and_factors_are_averaged_on
     assert torch.allclose(merged["head.weight"], plain["head.weight"])
     factors = plain["enc.q.lora_B.default.weight"] @ plain["enc.q.lora_A.default.weight"]
     assert not torch.allclose(factors, want, atol=1e-3)  # why the merged form exists
+
+
+def test_interpolated_states_mix_floats_toward_the_start_and_keep_the_rest():
+    start = {"w": torch.zeros(2, 3), "steps": torch.tensor([1])}
+    trained = {"w": torch.full((2, 3), 4.0), "steps": torch.tensor([9]), "new": torch.ones(2)}
+    mixed = interpolate_states(start, trained, 0.25)
+    assert torch.allclose(mixed["w"], torch.full((2, 3), 1.0))
+    assert mixed["steps"].item() == 9  # integer buffers are not mixed
+    assert torch.equal(mixed["new"], trained["new"])  # a weight the start lacks keeps its trained value
+    assert torch.equal(interpolate_states(start, trained, 1.0)["w"], trained["w"])
+    with pytest.raises(ValueError, match="alpha"):
+        interpolate_states(start, trained, 0.0)
 
 
 def test_teacher_logits_are_cached_per_teacher_and_example(tiny_model_path, tmp_path):

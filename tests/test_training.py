@@ -243,6 +243,7 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
         dev_sets=["newsmtsc-rw-dev", "articlestance-dev"],
         init_from="news-small",
         sentences_per_set={"newsmtsc-train": 100},
+        interpolate_init=0.4,
     )
     (folder / "train.yaml").write_text(yaml.safe_dump(cfg))
     card = write_card(folder, result, next(iter(result["models"]))).read_text()
@@ -251,6 +252,7 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
     assert "| CheckThat! 2025" not in card
     assert "mean macro-F1 of `newsmtsc-rw-dev`, `articlestance-dev`" in card
     assert "Continued from the trained model `news-small`" in card
+    assert "a = 0.4 (WiSE-FT)" in card
 
 
 def test_lora_model_saves_small_and_reloads_identically(tmp_path):
@@ -400,6 +402,47 @@ def test_init_from_starts_the_run_from_a_trained_model_and_refuses_a_mismatch(ti
                 name="x", output_dir=str(tmp_path / "x"), init_from=str(tiny_model_path), marking="target", **common
             )
         )
+
+
+def test_interpolate_init_writes_the_mix_of_the_start_and_the_trained_weights(tiny_model_path, tmp_path):
+    """WiSE-FT: the same run with interpolate_init writes (1 - a) * start + a * its trained weights."""
+    import torch
+    from safetensors.torch import load_file
+
+    from tests.conftest import write_tiny_data
+
+    stance, editorial = write_tiny_data(tmp_path)
+    common = {
+        "train_sets": [],
+        "dev_sets": [],
+        "report_sets": [],
+        "stance_files": [str(stance)],
+        "editorial_files": [str(editorial)],
+        "epochs": 1,
+        "batch_size": 8,
+        "learning_rate": 1e-3,
+        "progress": False,
+        "calibrate": False,
+        "device": "cpu",
+        "save_dtype": "float32",
+        "init_from": str(tiny_model_path),
+    }
+    plain, mixed = tmp_path / "plain", tmp_path / "mixed"
+    stancekit.train(TrainConfig(name="plain", output_dir=str(plain), **common))
+    metrics = stancekit.train(TrainConfig(name="mixed", output_dir=str(mixed), interpolate_init=0.25, **common))
+    assert metrics["interpolated"]["alpha"] == 0.25
+    start = load_file(str(tiny_model_path / "model.safetensors"))
+    trained, written = load_file(str(plain / "model.safetensors")), load_file(str(mixed / "model.safetensors"))
+    moved = [k for k in trained if not torch.allclose(trained[k].float(), start[k].float())]
+    assert moved  # the run did change weights, so the mix is not trivially the start
+    for k in moved:
+        want = 0.75 * start[k].float() + 0.25 * trained[k].float()
+        assert torch.allclose(written[k].float(), want, atol=1e-3), k
+
+    with pytest.raises(ConfigError, match="interpolate_init"):
+        TrainConfig(name="x", interpolate_init=0.5)  # nothing to mix toward
+    with pytest.raises(ConfigError, match="interpolate_init"):
+        TrainConfig(name="x", init_from="m", interpolate_init=1.5)
 
 
 def test_sentences_per_set_draws_whole_sentences_and_repeats_beyond_the_set():

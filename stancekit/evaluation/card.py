@@ -155,6 +155,12 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
             )
             + "."
         )
+    if train_cfg.get("interpolate_init"):
+        lines.append(
+            f"- The kept weights were mixed back toward the starting model's: (1 - a) x start + a x trained with "
+            f"a = {train_cfg['interpolate_init']} (WiSE-FT), which keeps more of what the starting model knew; "
+            "the mix was chosen on the dev sets (`benchmarks/interpolate_init.py`)."
+        )
     if train_cfg.get("teacher"):
         stance_sets = train_cfg.get("teacher_stance_sets")
         targets = (

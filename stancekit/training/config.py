@@ -55,6 +55,10 @@ class TrainConfig:
     # a trained stancekit model (name or folder) whose weights start the run, instead of the bare base
     # encoder; it must have the config's base_model, weights, LoRA shape and marking
     init_from: str | None = None
+    # mix the kept weights back toward init_from's: (1 - a) * initial + a * trained, a in (0, 1] (WiSE-FT;
+    # stancekit.training.selection.interpolate_states). Why: a continued model keeps more of what it knew;
+    # the mix is chosen on dev with benchmarks/interpolate_init.py. Full weights only. None: off
+    interpolate_init: float | None = None
     teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
     distill_weight: float = 1.0
     distill_temperature: float = 2.0
@@ -94,6 +98,13 @@ class TrainConfig:
         bad = {k: v for k, v in self.sentences_per_set.items() if not isinstance(v, int) or v < 1}
         if bad:
             raise ConfigError(f"sentences_per_set: counts must be positive integers, got {bad}")
+        if self.interpolate_init is not None:
+            if not isinstance(self.interpolate_init, (int, float)) or not 0 < self.interpolate_init <= 1:
+                raise ConfigError(f"interpolate_init must be in (0, 1] or null, got {self.interpolate_init!r}")
+            if not self.init_from or self.weights != "full":
+                raise ConfigError(
+                    "interpolate_init needs init_from and weights: full (LoRA factors do not mix linearly)"
+                )
         if self.soup < 1:
             raise ConfigError(f"soup must be at least 1 (one ordinary run), got {self.soup}")
         if self.checkpoint_every is not None and (

@@ -35,6 +35,27 @@ def average_states(states: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch
     return out
 
 
+def interpolate_states(
+    initial: dict[str, torch.Tensor], trained: dict[str, torch.Tensor], alpha: float
+) -> dict[str, torch.Tensor]:
+    """``(1 - alpha) * initial + alpha * trained`` for floating-point weights (others from ``trained``).
+
+    Why: a model continued on new data forgets part of what it knew; mixing its weights back toward the
+    weights it started from (WiSE-FT, Wortsman et al. 2022) keeps most of the gain on the new data and most
+    of the old skill, at no cost at inference time. Full weights only: LoRA factors do not mix linearly.
+    """
+    if not 0.0 < alpha <= 1.0:
+        raise ValueError(f"alpha must be in (0, 1], got {alpha}")
+    out = {}
+    for key, value in trained.items():
+        start = initial.get(key)
+        if value.is_floating_point() and start is not None:
+            out[key] = ((1.0 - alpha) * start.float() + alpha * value.float()).to(value.dtype)
+        else:
+            out[key] = value
+    return out
+
+
 def merge_lora_states(states: Sequence[dict[str, torch.Tensor]]) -> dict[str, torch.Tensor]:
     """The exact mean of k LoRA updates as one adapter of rank k*r; every other weight is averaged.
 

@@ -48,7 +48,7 @@ from stancekit.modeling.inputs import IGNORE, MarkerEncoder, collate
 from stancekit.training import checkpointing, distill
 from stancekit.training.config import TrainConfig
 from stancekit.training.selection import average_states as average_states  # re-exported
-from stancekit.training.selection import cpu_state, try_average, try_soup
+from stancekit.training.selection import cpu_state, interpolate_states, try_average, try_soup
 
 log = logging.getLogger("stancekit.training")
 
@@ -317,7 +317,7 @@ class Trainer:
         soft = fetch(cfg.teacher, train_ex, device) if cfg.teacher else None
         data = _fit_data(cfg, train_ex, marker_encoder, soft, device, model_cfg)
         predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
-        init_state = cpu_state(network) if cfg.soup > 1 else None
+        init_state = cpu_state(network) if cfg.soup > 1 or cfg.interpolate_init else None
         fits: list[FitResult] = []
         resumed = self._start_checkpointing(network, train_ex, dev_ex, soft)
         if resumed is not None:
@@ -350,6 +350,14 @@ class Trainer:
             averaged = [f.averaged for f in fits]
             step = sum(f.steps for f in fits)
         network.eval()
+        interpolated = None
+        if cfg.interpolate_init:
+            mixed = interpolate_states(init_state, cpu_state(network), cfg.interpolate_init)
+            network.load_state_dict({k: v.to(device) for k, v in mixed.items()})
+            network.eval()
+            best = {**best, "dev_logits": labelled_logits(predictor, dev_ex)}
+            interpolated = {"alpha": cfg.interpolate_init, "dev_macro_f1": dev_scores(best["dev_logits"])}
+            log.info("kept weights mixed toward init_from (alpha %s): %s", cfg.interpolate_init, interpolated)
 
         # The kept state's dev logits serve calibration and the report: no second pass over the dev sets.
         dev_logits = best.get("dev_logits") or labelled_logits(predictor, dev_ex)
@@ -365,6 +373,7 @@ class Trainer:
             "history": history,
             "averaged": averaged,
             "soup": soup,
+            "interpolated": interpolated,
             "calibration": calibration,
             "dev": reports(dev_logits, model_cfg),
             "report": reports(report_logits, model_cfg),
