@@ -361,15 +361,12 @@ def test_inference_batches_never_mix_padded_widths():
     assert all(len({bucket_width(lengths[i]) for i in b}) == 1 for b in length_batches(lengths, batch_size=4))
 
 
-def test_init_from_starts_the_run_from_a_trained_model_and_refuses_a_mismatch(tiny_model_path, tmp_path):
-    """Continuing a trained model: with a zero learning rate the run writes back the weights it started from."""
-    import torch
-    from safetensors.torch import load_file
-
+def _tiny_run(tmp_path, **extra) -> dict:
+    """TrainConfig fields of a one-epoch CPU run on the tiny labelled files (no named sets, no calibration)."""
     from tests.conftest import write_tiny_data
 
     stance, editorial = write_tiny_data(tmp_path)
-    common = {
+    return {
         "train_sets": [],
         "dev_sets": [],
         "report_sets": [],
@@ -380,7 +377,16 @@ def test_init_from_starts_the_run_from_a_trained_model_and_refuses_a_mismatch(ti
         "progress": False,
         "calibrate": False,
         "device": "cpu",
+        **extra,
     }
+
+
+def test_init_from_starts_the_run_from_a_trained_model_and_refuses_a_mismatch(tiny_model_path, tmp_path):
+    """Continuing a trained model: with a zero learning rate the run writes back the weights it started from."""
+    import torch
+    from safetensors.torch import load_file
+
+    common = _tiny_run(tmp_path)
     out = tmp_path / "continued"
     stancekit.train(
         TrainConfig(
@@ -409,24 +415,7 @@ def test_interpolate_init_writes_the_mix_of_the_start_and_the_trained_weights(ti
     import torch
     from safetensors.torch import load_file
 
-    from tests.conftest import write_tiny_data
-
-    stance, editorial = write_tiny_data(tmp_path)
-    common = {
-        "train_sets": [],
-        "dev_sets": [],
-        "report_sets": [],
-        "stance_files": [str(stance)],
-        "editorial_files": [str(editorial)],
-        "epochs": 1,
-        "batch_size": 8,
-        "learning_rate": 1e-3,
-        "progress": False,
-        "calibrate": False,
-        "device": "cpu",
-        "save_dtype": "float32",
-        "init_from": str(tiny_model_path),
-    }
+    common = _tiny_run(tmp_path, learning_rate=1e-3, save_dtype="float32", init_from=str(tiny_model_path))
     plain, mixed = tmp_path / "plain", tmp_path / "mixed"
     stancekit.train(TrainConfig(name="plain", output_dir=str(plain), **common))
     metrics = stancekit.train(TrainConfig(name="mixed", output_dir=str(mixed), interpolate_init=0.25, **common))
