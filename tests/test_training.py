@@ -249,6 +249,7 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
     card = write_card(folder, result, next(iter(result["models"]))).read_text()
     assert "datasets: [fhamborg/news_sentiment_newsmtsc, stancekit-articlestance]" in card
     assert "docs/annotation/articlestance.md" in card and "AI model sessions" in card
+    assert "type: newsmtsc-rw-dev, split: dev}" in card
     assert "| CheckThat! 2025" not in card
     assert "mean macro-F1 of `newsmtsc-rw-dev`, `articlestance-dev`" in card
     assert "Continued from the trained model `news-small`" in card

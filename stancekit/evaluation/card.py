@@ -283,6 +283,13 @@ def _convention_lines(cfg, entry: dict) -> str:
     )
 
 
+def _split_name(name: str) -> str:
+    """The split a named set is, for the card's metadata (``checkthat-dev-test``: the task's dev_test)."""
+    if name.endswith("-dev-test"):
+        return "dev_test"
+    return "test" if name.endswith("-test") else "dev"
+
+
 def render_card(folder: Path, result: dict, model_key: str) -> str:
     """The card's Markdown for one model of a harness result (``model_key`` names it in ``result["models"]``)."""
     folder = Path(folder)
@@ -295,7 +302,7 @@ def render_card(folder: Path, result: dict, model_key: str) -> str:
     acc = entry["accuracy"]
     model_index = "".join(
         f"  - task: {{type: text-classification, name: {rep['task']}}}\n"
-        f"    dataset: {{name: {name}, type: {name}, split: dev}}\n"
+        f"    dataset: {{name: {name}, type: {name}, split: {_split_name(name)}}}\n"
         f"    metrics: [{{type: f1, name: macro-F1, value: {rep['macro_f1']:.4f}}}]\n"
         for name, rep in acc.items()
     )
