@@ -17,8 +17,6 @@ import shutil
 import sys
 from pathlib import Path
 
-import torch
-
 from stancekit.modeling.checkpoint import load_initial_weights, load_model, save_model
 from stancekit.training.config import TrainConfig
 from stancekit.training.selection import cpu_state, interpolate_states
@@ -33,10 +31,6 @@ def starting_state(run: Path):
         raise SystemExit(f"{run}: needs a run with init_from and full weights")
     network, tokenizer, model_cfg = load_model(run)
     trained = cpu_state(network)
-    with torch.no_grad():  # a convention the start never learnt starts at zero, as in the trainer
-        for name, param in network.named_parameters():
-            if name == "conventions":
-                param.zero_()
     load_initial_weights(network, model_cfg, cfg.init_from)
     return network, tokenizer, model_cfg, trained, cpu_state(network), cfg
 

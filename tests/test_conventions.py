@@ -113,6 +113,26 @@ def test_a_run_learns_newsmtsc_apart_and_scores_its_dev_sets_under_it(tmp_path):
     teacher_cfg = default.config
     as_default = type(exs[0])(exs[0].text, exs[0].spans, exs[0].stance, exs[0].editorial, "checkthat-train")
     assert distill._example_key(exs[0], teacher_cfg) != distill._example_key(as_default, teacher_cfg)
+
+    # continuing from a folder that never learnt the convention: its vector starts at zero, where the default is,
+    # whatever the network held before (the trainer's start, and benchmarks/interpolate_init.py's)
+    import shutil
+
+    from safetensors.torch import load_file, save_file
+
+    from stancekit.modeling.checkpoint import load_initial_weights, load_model
+
+    plain = shutil.copytree(folder, tmp_path / "plain")
+    saved = json.loads((plain / "stancekit_config.json").read_text())
+    plain_temperatures = {k: v for k, v in saved["temperatures"].items() if "@" not in k}
+    plain_cfg = {**saved, "conventions": [], "temperatures": plain_temperatures, "biases": {}}
+    (plain / "stancekit_config.json").write_text(json.dumps(plain_cfg))
+    weights = {k: v for k, v in load_file(str(plain / "model.safetensors")).items() if k != "conventions"}
+    save_file(weights, str(plain / "model.safetensors"), metadata={"format": "pt"})
+    network, _, model_cfg = load_model(folder)
+    assert bool(network.conventions.abs().sum() > 0)
+    load_initial_weights(network, model_cfg, plain)
+    assert not bool(network.conventions.any())
     assert distill._example_key(exs[0]) == distill._example_key(as_default)  # a teacher without it: one reading
 
 

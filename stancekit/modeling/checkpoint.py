@@ -509,6 +509,8 @@ def load_initial_weights(network: StanceNetwork, cfg: ModelConfig, name_or_path:
     missing = _required(missing, cfg.weights)
     if "conventions" in missing and not saved.conventions:
         missing.remove("conventions")  # a convention the folder never learnt starts where the default is (zero)
+        with torch.no_grad():
+            network.conventions.zero_()
     elif "conventions" in state and saved.conventions != cfg.conventions:
         raise ConfigError(
             f"init_from {str(folder)!r}: field 'conventions' is {saved.conventions!r} there and "
