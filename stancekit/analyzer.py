@@ -18,6 +18,7 @@ import numpy as np
 
 from stancekit.errors import InputError, UnencodableTextWarning
 from stancekit.labels import DEFAULT_CONVENTION
+from stancekit.modeling.holder_probe import HolderProbe, holder_of, rule_features
 from stancekit.results import ActorStance, Document, Sentence, summarize_actors
 
 
@@ -95,6 +96,8 @@ class Analyzer:
         self._finder = ActorFinder(table, coreference=coreference)
         # quotes and reported speech give each stance its holder (author or source); False skips the parser
         self._attribution = AttributionFinder(spacy_model=spacy_model) if attribution else None
+        # the model's holder probe, where its folder has one, weighs the rules' holder with the stance features
+        self._holder_probe = HolderProbe.from_config(config.holder_probe) if config.holder_probe else None
         # spaCy segments the next block of a large batch while the encoder scores this one
         self._ahead = SegmentAhead(self._segmenter, segment_ahead)
         self._identity: dict | None = None  # computed on first use (it hashes the weights file)
@@ -232,7 +235,14 @@ class Analyzer:
                     [(max(m.start, sent.start) - sent.start, min(m.end, sent.end) - sent.start) for m in ms]
                 )
             plans.append((text, seg.sentences, found, per_sentence, first))
-        stance_p, editorial_p = self._predictor.probabilities(flat_texts, flat_spans) if flat_texts else ([], None)
+        probe = self._holder_probe if self._attribution is not None else None
+        stance_feats = None
+        if not flat_texts:
+            stance_p, editorial_p = [], None
+        elif probe is not None:  # the stance head's input too: the holder probe reads it
+            stance_p, editorial_p, stance_feats = self._predictor.probabilities(flat_texts, flat_spans, features=True)
+        else:
+            stance_p, editorial_p = self._predictor.probabilities(flat_texts, flat_spans)
         docs = []
         labels = self._config.stance_labels
         ed_index = self._config.editorial_labels.index("editorial")
@@ -258,9 +268,13 @@ class Analyzer:
                         )
                     )
                 if self._attribution is not None:
-                    holders = self._attribution.holders(attributions[k], refs[k])
-                    for st, (holder, holder_kind) in zip(stances, holders, strict=True):
-                        st.holder, st.holder_kind = holder, holder_kind
+                    holding = self._attribution.holding(attributions[k], refs[k])
+                    if probe is not None and stances:
+                        rules = rule_features(sent.text, attributions[k], refs[k], holding)
+                        polar = [st.label != "neutral" for st in stances]
+                        holding = probe.decide(attributions[k], refs[k], holding, stance_feats[first + k], rules, polar)
+                    for st, decision in zip(stances, holding, strict=True):
+                        (st.holder, st.holder_kind), _ = holder_of(decision)
                 score = float(editorial_p[first + k][ed_index])
                 out_sentences.append(
                     Sentence(
@@ -441,13 +455,14 @@ class Analyzer:
             out.append([(m.start, m.end) for m in mentions])
         return out
 
-    def logits(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]):
+    def logits(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], features: bool = False):
         """Raw model outputs for sentences with the given mentions marked, before calibration.
 
         Returns (per sentence an ``(n_mentions, 3)`` stance array, an ``(n_sentences, 2)`` editorial array);
-        columns follow ``config.stance_labels`` and ``config.editorial_labels``.
+        columns follow ``config.stance_labels`` and ``config.editorial_labels``. ``features=True`` adds per
+        sentence the stance head's input per mention, ``(n_mentions, 3 * hidden)``: what the holder probe reads.
         """
-        return self._predictor.logits(texts, spans)
+        return self._predictor.logits(texts, spans, features=features)
 
     def probabilities(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]):
         """:meth:`logits` with the model's calibration applied: what :meth:`analyze` labels from."""

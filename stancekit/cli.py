@@ -151,6 +151,14 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
+def cmd_fit_holders(args) -> int:
+    from stancekit.modeling.checkpoint import find_model
+    from stancekit.training.holders import fit_holders
+
+    print(json.dumps(fit_holders(find_model(args.model), args.data_dir), indent=2))
+    return 0
+
+
 def cmd_bench(args) -> int:
     from stancekit.evaluation.harness import main as bench_main
 
@@ -252,6 +260,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--mode", choices=["temperature+bias", "temperature"], default="temperature+bias", help="what is refitted"
     )
     p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser(
+        "fit-holders",
+        help="fit a model's holder probe (author vs source) on the article-stance train/dev splits",
+        formatter_class=fmt,
+    )
+    p.add_argument("model", help="model name or folder (its stancekit_config.json is rewritten)")
+    p.add_argument("--data-dir", default=None, help="labelled data folder (default: $STANCEKIT_DATA)")
+    p.set_defaults(func=cmd_fit_holders)
 
     from stancekit.evaluation.harness import add_arguments as add_bench_arguments
 

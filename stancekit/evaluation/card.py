@@ -290,6 +290,42 @@ def _split_name(name: str) -> str:
     return "test" if name.endswith("-test") else "dev"
 
 
+def _holder_lines(cfg, entry: dict, result: dict) -> list[str]:
+    """Holder accuracy of the model's holder probe beside the attribution rules alone, where it has one."""
+    if not cfg.holder_probe or not entry.get("holders"):
+        return []
+    probe, rules = entry["holders"], result.get("holders") or {}
+    lines = [
+        "## Stance holders",
+        "",
+        "Each polar stance row says whose it is: the writer's (`author`) or a quoted or reported source's. The "
+        "attribution rules find who says what; this model's holder probe (a logistic regression over the stance "
+        f"head's input and the rules' view, {probe_words(cfg.holder_probe)}) then decides author vs source "
+        "(`stancekit.modeling.holder_probe`). Accuracy on the non-neutral annotated articlestance pairs:",
+        "",
+        "| set | pairs | holder kind: rules | rules + probe | always author | source name: rules | rules + probe |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name, h in probe.items():
+        r = rules.get(name, {})
+        lines.append(
+            f"| {name} | {h['pairs']} | {r.get('holder_kind_accuracy', float('nan')):.3f} | "
+            f"{h['holder_kind_accuracy']:.3f} | {h['baseline_always_author']['holder_kind_accuracy']:.3f} | "
+            f"{r.get('source_name_accuracy', float('nan')):.3f} | {h['source_name_accuracy']:.3f} |"
+        )
+    lines.append("")
+    return lines
+
+
+def probe_words(entry: dict) -> str:
+    """How a holder probe was fitted, in words."""
+    fitted = entry.get("fitted_on", {})
+    return (
+        f"fitted on `{fitted.get('train', '?')}`, {entry.get('components', '?')} principal components and C = "
+        f"{entry.get('C', '?')} chosen on `{fitted.get('chosen_on', '?')}`"
+    )
+
+
 def render_card(folder: Path, result: dict, model_key: str) -> str:
     """The card's Markdown for one model of a harness result (``model_key`` names it in ``result["models"]``)."""
     folder = Path(folder)
@@ -344,7 +380,7 @@ def render_card(folder: Path, result: dict, model_key: str) -> str:
         date=result["date"],
         score_rows=score_rows,
         speed=_block(_speed_lines(entry)),
-        variants=_block(_variant_lines(result, model_key)),
+        variants=_block(_variant_lines(result, model_key) + _holder_lines(cfg, entry, result)),
         training=_block(_training_lines(cfg, folder, training)),
         babe_column=babe_column,
         datasets=datasets,

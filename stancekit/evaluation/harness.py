@@ -320,6 +320,8 @@ def run(args) -> dict:
         entry["accuracy"] = evaluate_model(an, sets, n_boot, examples)
         if an.config.conventions:
             entry["default_convention"] = evaluate_default_convention(an, sets, n_boot, examples)
+        if an.config.holder_probe:  # the model's holder probe weighs in on the rules' holders
+            entry["holders"] = evaluate_holder_sets(args.data_dir, an)
         if not getattr(args, "no_actors", False):
             from stancekit.evaluation.actors import evaluate_analyzer_actors
 
@@ -346,8 +348,9 @@ def run(args) -> dict:
     return result
 
 
-def evaluate_holder_sets(data_dir) -> dict:
-    """Holder accuracy on the annotated article-stance dev and test splits (empty when not installed)."""
+def evaluate_holder_sets(data_dir, analyzer=None) -> dict:
+    """Holder accuracy on the annotated article-stance dev and test splits (empty when not installed): the
+    attribution rules alone, or with ``analyzer``'s holder probe."""
     from stancekit.data.articlestance import load_pairs
     from stancekit.evaluation.holders import PipelineMentions, evaluate_holders
     from stancekit.text.attribution import AttributionFinder
@@ -360,27 +363,39 @@ def evaluate_holder_sets(data_dir) -> dict:
             pairs = load_pairs(split, data_dir)
         except (DataError, OSError):  # the shared datasets the pairs point into are not all there
             return {}
-        out[f"articlestance-{split}"] = evaluate_holders(pairs, finder, actors)
+        out[f"articlestance-{split}"] = evaluate_holders(pairs, finder, actors, analyzer)
     return out
 
 
+def _holder_rows(r: dict) -> list[tuple[str, dict]]:
+    """(who decides, holder figures per set): the attribution rules alone, then each model's holder probe."""
+    rows = [("rules", r["holders"])] if r.get("holders") else []
+    rows += [(f"`{model}` (rules + probe)", m["holders"]) for model, m in r["models"].items() if m.get("holders")]
+    return rows
+
+
 def _holder_lines(r: dict) -> list[str]:
-    if not r.get("holders"):
+    rows = _holder_rows(r)
+    if not rows:
         return []
     lines = [
         "",
         "## Stance holders (author vs quoted/reported source; non-neutral annotated pairs)",
         "",
-        "| set | pairs (sentences) | holder kind: stancekit | always author | source name: stancekit | always author |",
-        "|---|---|---|---|---|---|",
+        "The attribution rules alone, and with each model's holder probe (`stancekit.modeling.holder_probe`, "
+        "fitted on articlestance-train, chosen on dev).",
+        "",
+        "| set | decided by | pairs (sentences) | holder kind | always author | source name | always author |",
+        "|---|---|---|---|---|---|---|",
     ]
-    for name, h in r["holders"].items():
-        b = h["baseline_always_author"]
-        lines.append(
-            f"| {name} | {h['pairs']} ({h['sentences']}) | **{h['holder_kind_accuracy']:.3f}** | "
-            f"{b['holder_kind_accuracy']:.3f} | **{h['source_name_accuracy']:.3f}** (n={h['source_pairs']}) | "
-            f"{b['source_name_accuracy']:.3f} |"
-        )
+    for who, sets in rows:
+        for name, h in sets.items():
+            b = h["baseline_always_author"]
+            lines.append(
+                f"| {name} | {who} | {h['pairs']} ({h['sentences']}) | **{h['holder_kind_accuracy']:.3f}** | "
+                f"{b['holder_kind_accuracy']:.3f} | **{h['source_name_accuracy']:.3f}** (n={h['source_pairs']}) | "
+                f"{b['source_name_accuracy']:.3f} |"
+            )
     return lines
 
 
@@ -622,15 +637,22 @@ def to_readme_markdown(r: dict) -> str:
             + ", ".join(f"{n} {rep['macro_f1']:.3f}" for n, rep in reps.items())
             + "."
         )
-    if r.get("holders"):
-        h = r["holders"].get("articlestance-test") or next(iter(r["holders"].values()))
+    rows = _holder_rows(r)
+    if rows:
+        first = rows[0][1]
+        h = first.get("articlestance-test") or next(iter(first.values()))
         b = h["baseline_always_author"]
         lines += [
             "",
-            f"Stance holders (articlestance-test, {h['pairs']} polar pairs): holder kind accuracy "
-            f"{h['holder_kind_accuracy']:.3f} (always-author baseline {b['holder_kind_accuracy']:.3f}), source name "
-            f"accuracy {h['source_name_accuracy']:.3f} on {h['source_pairs']} source-held pairs.",
+            f"Stance holders (articlestance-test, {h['pairs']} polar pairs, {h['source_pairs']} of them source-held; "
+            f"always-author baseline: holder kind {b['holder_kind_accuracy']:.3f}):",
+            "",
+            "| decided by | holder kind accuracy | source name accuracy |",
+            "|---|---|---|",
         ]
+        for who, sets in rows:
+            h = sets.get("articlestance-test") or next(iter(sets.values()))
+            lines.append(f"| {who} | {h['holder_kind_accuracy']:.3f} | {h['source_name_accuracy']:.3f} |")
     speeds = [(model, m["speed"]) for model, m in r["models"].items() if "speed" in m]
     if speeds:
         lines += [

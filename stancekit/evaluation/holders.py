@@ -137,10 +137,27 @@ def predict_holders_with_words(pairs: list[dict], finder=None, actors=None) -> l
     return out
 
 
-def evaluate_holders(pairs: list[dict], finder=None, actors=None) -> dict:
-    """Holder-kind accuracy, source-name accuracy (on gold-source pairs), with the always-author baseline."""
+def predict_holders_with_probe(pairs: list[dict], analyzer, finder=None, actors=None) -> list:
+    """:func:`predict_holders_with_words` with the analyzer's holder probe weighing in on every pair (the
+    evaluation's pairs are the annotated polar ones, so each counts as a polar row)."""
+    from stancekit.modeling.holder_probe import HolderProbe, decisions, holder_of, probe_inputs
+
+    probe = HolderProbe.from_config(analyzer.config.holder_probe)
+    x, r, holding, sentences = probe_inputs(analyzer, pairs, actors, finder)
+    said = decisions(probe, x, r, holding, sentences)
+    return [holder_of(d, text) for d, (text, _, _) in zip(said, sentences, strict=True)]
+
+
+def evaluate_holders(pairs: list[dict], finder=None, actors=None, analyzer=None) -> dict:
+    """Holder-kind accuracy, source-name accuracy (on gold-source pairs), with the always-author baseline.
+
+    With an ``analyzer`` whose model has a holder probe, the probe weighs in (see
+    :mod:`stancekit.modeling.holder_probe`); otherwise the attribution rules alone decide."""
     items = [p for p in pairs if p.get("actor")]  # every actor mention is visible to attribution (speakers too)
-    predicted = predict_holders_with_words(items, finder, actors)
+    if analyzer is not None and analyzer.config.holder_probe:
+        predicted = predict_holders_with_probe(items, analyzer, finder, actors)
+    else:
+        predicted = predict_holders_with_words(items, finder, actors)
     keep = [i for i, p in enumerate(items) if p.get("stance") in ("negative", "positive") and p.get("holder")]
     gold = [items[i] for i in keep]
     pred = [predicted[i] for i in keep]

@@ -57,6 +57,8 @@ class ModelConfig:
     # a training set labelled under another convention is learnt under its name, so that its labels do not pull
     # the default away (docs/schema.md, "Stance conventions")
     conventions: list[str] = field(default_factory=list)
+    # the holder probe's weights (stancekit.modeling.holder_probe), or None: the attribution rules alone decide
+    holder_probe: dict | None = None
     encoder_config: dict | None = None
     name: str = ""
     stancekit_version: str = ""
@@ -172,6 +174,10 @@ class ModelConfig:
                 raise bad(f"biases.{task}", f"a list of {n} finite numbers", b)
         if self.lora is not None and not isinstance(self.lora, dict):
             raise bad("lora", "a mapping or null", self.lora)
+        if self.holder_probe is not None:
+            from stancekit.modeling.holder_probe import check_probe
+
+            check_probe(self.holder_probe, where)
 
     def convention_index(self, name: str | None) -> int:
         """0 for the default convention (``None`` or its name), else 1 + the position in ``conventions``."""

@@ -105,17 +105,21 @@ class Predictor:
                 it.weight = 0  # stance-only input: does not vote on the editorial flag
         return items
 
-    def logits(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[list[np.ndarray], np.ndarray]:
-        """Raw logits: (per sentence an (n_mentions, 3) array, (n_sentences, 2) array)."""
+    def logits(self, texts: Sequence[str], spans: Sequence[Spans], features: bool = False):
+        """Raw logits: (per sentence an (n_mentions, 3) array, (n_sentences, 2) array).
+
+        ``features=True`` adds a third item: per sentence the stance head's input per mention, an
+        (n_mentions, 3 * hidden) array (what the holder probe reads)."""
         items = self.encode(texts, spans)
-        return self.logits_for_items(items, len(texts), [len(s) for s in spans])
+        return self.logits_for_items(items, len(texts), [len(s) for s in spans], features=features)
 
     def logits_for_items(
-        self, items: list[EncodedItem], n_sources: int, n_mentions: Sequence[int]
-    ) -> tuple[list[np.ndarray], np.ndarray]:
+        self, items: list[EncodedItem], n_sources: int, n_mentions: Sequence[int], features: bool = False
+    ):
         n_st = len(self.config.stance_labels)
         n_ed = len(self.config.editorial_labels)
         stance = [np.zeros((k, n_st), dtype=np.float32) for k in n_mentions]
+        feats: list[np.ndarray | None] = [None] * len(n_mentions)
         editorial = np.zeros((n_sources, n_ed), dtype=np.float64)
         weights = np.zeros(n_sources, dtype=np.float64)
         was_training = self.network.training
@@ -125,25 +129,43 @@ class Predictor:
             for batch_idx in length_batches([len(it) for it in items], self.batch_size, self.buckets):
                 batch_items = [items[i] for i in batch_idx]
                 width = bucket_width(len(batch_items[-1]), self.buckets)  # one bucket per batch
-                st, ed = self.network(collate(batch_items, self.encoder.pad_id, width=width).to(device))
+                batch = collate(batch_items, self.encoder.pad_id, width=width).to(device)
+                if features:
+                    st, ed, ft = self.network(batch, features=True)
+                    ft = ft.float().cpu().numpy()
+                else:
+                    st, ed = self.network(batch)
                 st = st.float().cpu().numpy()
                 ed = ed.float().cpu().numpy()
                 row = 0
                 for r, it in enumerate(batch_items):
                     for m in it.mention_ids:
                         stance[it.source][m] = st[row]
+                        if features:
+                            if feats[it.source] is None:
+                                feats[it.source] = np.zeros((n_mentions[it.source], ft.shape[1]), dtype=np.float32)
+                            feats[it.source][m] = ft[row]
                         row += 1
                     if it.weight > 0:  # windows vote on the editorial flag by their length
                         editorial[it.source] += ed[r] * it.weight
                         weights[it.source] += it.weight
         self.network.train(was_training)
         editorial = editorial / np.maximum(weights, 1e-12)[:, None]
+        if features:
+            width = next((f.shape[1] for f in feats if f is not None), 0)
+            feats = [
+                f if f is not None else np.zeros((k, width), dtype=np.float32)
+                for f, k in zip(feats, n_mentions, strict=True)
+            ]
+            return stance, editorial.astype(np.float32), feats
         return stance, editorial.astype(np.float32)
 
-    def probabilities(self, texts: Sequence[str], spans: Sequence[Spans]) -> tuple[list[np.ndarray], np.ndarray]:
-        """Calibrated probabilities (temperatures from the model folder)."""
-        stance, editorial = self.logits(texts, spans)
-        return (
+    def probabilities(self, texts: Sequence[str], spans: Sequence[Spans], features: bool = False):
+        """Calibrated probabilities (temperatures from the model folder); ``features``: see :meth:`logits`."""
+        out = self.logits(texts, spans, features=features)
+        stance, editorial = out[0], out[1]
+        probs = (
             [self.config.calibrated("stance", s, self.convention) if len(s) else s for s in stance],
             self.config.calibrated("editorial", editorial, self.convention),
         )
+        return (*probs, out[2]) if features else probs

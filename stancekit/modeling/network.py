@@ -53,8 +53,11 @@ class StanceNetwork(nn.Module):
         # zero at first: a convention starts where the default is and learns only what its labels differ in
         self.conventions = nn.Parameter(torch.zeros(n_conventions, hidden)) if n_conventions else None
 
-    def forward(self, batch: Batch) -> tuple[torch.Tensor, torch.Tensor]:
-        """Return (stance logits per mention (M, 3), editorial logits per input (B, 2))."""
+    def forward(self, batch: Batch, features: bool = False):
+        """Return (stance logits per mention (M, 3), editorial logits per input (B, 2)).
+
+        ``features=True`` also returns the stance head's input per mention (M, 3 * hidden): the holder probe
+        (:mod:`stancekit.modeling.holder_probe`) reads it, so it costs no second pass."""
         embeds = self.encoder.get_input_embeddings()(batch.input_ids)
         types = batch.marker_types.unsqueeze(-1)
         markers = self.markers.to(embeds.dtype)
@@ -78,5 +81,6 @@ class StanceNetwork(nn.Module):
                 feats = torch.cat([hidden[rows, starts], hidden[rows, ends], pooled[rows]], dim=-1)
                 stance = self.stance_head(feats)
             else:
+                feats = hidden.new_zeros((0, 3 * hidden.shape[-1]))
                 stance = hidden.new_zeros((0, self.stance_head.net[-1].out_features))
-        return stance, editorial
+        return (stance, editorial, feats) if features else (stance, editorial)

@@ -59,6 +59,8 @@ class TrainConfig:
     # stancekit.training.selection.interpolate_states). Why: a continued model keeps more of what it knew;
     # the mix is chosen on dev with benchmarks/interpolate_init.py. Full weights only. None: off
     interpolate_init: float | None = None
+    # fit the holder probe (stancekit.modeling.holder_probe) on articlestance train/dev after training
+    holder_probe: bool = False
     teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
     distill_weight: float = 1.0
     distill_temperature: float = 2.0

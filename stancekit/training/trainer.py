@@ -381,6 +381,10 @@ class Trainer:
             "device": str(device),
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+        if cfg.holder_probe:  # reads the folder just written; records itself in its config and metrics
+            from stancekit.training.holders import fit_holders
+
+            metrics["holder_probe"] = fit_holders(out, cfg.data_dir)
         checkpointing.remove(self.checkpoint_dir)  # the run is whole: nothing left to resume
         for cb in self.callbacks:
             cb.on_train_end(self, metrics)
