@@ -120,3 +120,40 @@ def test_sets_scored_under_another_convention_are_also_shown_under_the_default()
     assert "`plain` scores" not in readme
     full = to_markdown(result)
     assert "| stancekit `conv` | **0.780** [0.770, 0.790] |" in full and "stancekit `plain` | **0.780**" not in full
+
+
+def test_holders_are_shown_for_the_rules_and_for_each_models_probe():
+    from stancekit.evaluation.harness import to_markdown, to_readme_markdown
+
+    def holders(kind, name):
+        return {
+            "articlestance-test": {
+                "pairs": 10, "sentences": 8, "source_pairs": 4, "holder_kind_accuracy": kind,
+                "source_name_accuracy": name,
+                "baseline_always_author": {"holder_kind_accuracy": 0.6, "source_name_accuracy": 0.0},
+            }
+        }  # fmt: skip
+
+    rep = {"macro_f1": 0.8, "macro_f1_ci95": [0.79, 0.81], "ece": 0.0, "ece_uncalibrated": 0.0, "accuracy": 0.8,
+           "task": "stance"}  # fmt: skip
+    result = {
+        "date": "2026-01-01T00:00:00",
+        "commit": "abc",
+        "command": "stancekit bench",
+        "quick": False,
+        "datasets": {"newsmtsc-rw-dev": {"task": "stance", "n": 10}},
+        "models": {
+            "probed": {"accuracy": {"newsmtsc-rw-dev": rep}, "holders": holders(0.9, 0.75)},
+            "plain": {"accuracy": {"newsmtsc-rw-dev": rep}},
+        },
+        "baselines": {},
+        "published": [],
+        "holders": holders(0.8, 0.5),
+    }
+    readme = to_readme_markdown(result)
+    assert "10 polar pairs, 4 of them source-held; always-author baseline: holder kind 0.600" in readme
+    assert "| rules | 0.800 | 0.500 |" in readme and "| `probed` (rules + probe) | 0.900 | 0.750 |" in readme
+    assert "`plain` (rules + probe)" not in readme
+    full = to_markdown(result)
+    assert "| articlestance-test | rules | 10 (8) | **0.800** |" in full
+    assert "| articlestance-test | `probed` (rules + probe) | 10 (8) | **0.900** |" in full

@@ -254,6 +254,27 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
     assert "mean macro-F1 of `newsmtsc-rw-dev`, `articlestance-dev`" in card
     assert "Continued from the trained model `news-small`" in card
     assert "a = 0.4 (WiSE-FT)" in card
+    assert "## Stance holders" not in card  # no holder probe in this folder
+
+    # a folder with a holder probe: the card shows holder accuracy with the probe beside the rules alone
+    from stancekit.modeling.holder_probe import FORMAT, RULE_FEATURES
+
+    cfg_path = folder / "stancekit_config.json"
+    own = json.loads(cfg_path.read_text())
+    own["holder_probe"] = {"format": FORMAT, "rule_features": list(RULE_FEATURES), "weights": [0.0],
+                           "rule_weights": [0.0] * len(RULE_FEATURES), "bias": 0.0, "components": 64, "C": 0.1,
+                           "fitted_on": {"train": "articlestance-train", "chosen_on": "articlestance-dev"}}  # fmt: skip
+    cfg_path.write_text(json.dumps(own))
+
+    def held(kind, name):
+        return {"articlestance-test": {"pairs": 10, "sentences": 8, "source_pairs": 4, "holder_kind_accuracy": kind,
+                "source_name_accuracy": name, "baseline_always_author": {"holder_kind_accuracy": 0.6}}}  # fmt: skip
+
+    key = next(iter(result["models"]))
+    probed = {**result, "holders": held(0.8, 0.5), "models": {key: {**model, "holders": held(0.9, 0.75)}}}
+    card = write_card(folder, probed, key).read_text()
+    assert "## Stance holders" in card and "64 principal components and C = 0.1 chosen on `articlestance-dev`" in card
+    assert "| articlestance-test | 10 | 0.800 | 0.900 | 0.600 | 0.500 | 0.750 |" in card
 
 
 def test_lora_model_saves_small_and_reloads_identically(tmp_path):

@@ -37,7 +37,6 @@ def fit_holders(folder: str | Path, data_dir: str | None = None, labels: str | P
     metrics_path = folder / "training_metrics.json"
     recorded = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
     recorded["holder_probe"] = metrics
-    metrics_path.write_text(json.dumps(recorded, indent=2) + "\n", "utf-8")
     yaml_path = folder / "train.yaml"
     if yaml_path.exists():
         train_cfg = TrainConfig.from_yaml(yaml_path)
@@ -45,5 +44,5 @@ def fit_holders(folder: str | Path, data_dir: str | None = None, labels: str | P
         yaml_path.write_text(train_cfg.to_yaml(), "utf-8")
         if "config" in recorded:
             recorded["config"]["holder_probe"] = True
-            metrics_path.write_text(json.dumps(recorded, indent=2) + "\n", "utf-8")
+    metrics_path.write_text(json.dumps(recorded, indent=2) + "\n", "utf-8")
     return metrics
