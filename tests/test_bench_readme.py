@@ -92,26 +92,38 @@ def test_the_checkout_entry_point_fills_in_what_the_harness_takes_as_arguments()
     assert argv[argv.index("--commit") + 1]
 
 
-def test_sets_scored_under_another_convention_are_also_shown_under_the_default():
-    from stancekit.evaluation.harness import to_markdown, to_readme_markdown
+def _rep(f):
+    return {"macro_f1": f, "macro_f1_ci95": [f - 0.01, f + 0.01], "ece": 0.0, "ece_uncalibrated": 0.0,
+            "accuracy": f, "task": "stance"}  # fmt: skip
 
-    def rep(f):
-        return {"macro_f1": f, "macro_f1_ci95": [f - 0.01, f + 0.01], "ece": 0.0, "ece_uncalibrated": 0.0,
-                "accuracy": f, "task": "stance"}  # fmt: skip
 
-    result = {
+def _result(models: dict, **extra) -> dict:
+    """A harness result over one NewsMTSC dev set, as the README block and results.md read it."""
+    return {
         "date": "2026-01-01T00:00:00",
         "commit": "abc",
         "command": "stancekit bench",
         "quick": False,
         "datasets": {"newsmtsc-rw-dev": {"task": "stance", "n": 10}},
-        "models": {
-            "conv": {"accuracy": {"newsmtsc-rw-dev": rep(0.85)}, "default_convention": {"newsmtsc-rw-dev": rep(0.78)}},
-            "plain": {"accuracy": {"newsmtsc-rw-dev": rep(0.80)}},
-        },
+        "models": models,
         "baselines": {},
         "published": [],
+        **extra,
     }
+
+
+def test_sets_scored_under_another_convention_are_also_shown_under_the_default():
+    from stancekit.evaluation.harness import to_markdown, to_readme_markdown
+
+    result = _result(
+        {
+            "conv": {
+                "accuracy": {"newsmtsc-rw-dev": _rep(0.85)},
+                "default_convention": {"newsmtsc-rw-dev": _rep(0.78)},
+            },
+            "plain": {"accuracy": {"newsmtsc-rw-dev": _rep(0.80)}},
+        }
+    )
     readme = to_readme_markdown(result)
     assert (
         "| `conv` | 0.850 |" in readme
@@ -134,22 +146,13 @@ def test_holders_are_shown_for_the_rules_and_for_each_models_probe():
             }
         }  # fmt: skip
 
-    rep = {"macro_f1": 0.8, "macro_f1_ci95": [0.79, 0.81], "ece": 0.0, "ece_uncalibrated": 0.0, "accuracy": 0.8,
-           "task": "stance"}  # fmt: skip
-    result = {
-        "date": "2026-01-01T00:00:00",
-        "commit": "abc",
-        "command": "stancekit bench",
-        "quick": False,
-        "datasets": {"newsmtsc-rw-dev": {"task": "stance", "n": 10}},
-        "models": {
-            "probed": {"accuracy": {"newsmtsc-rw-dev": rep}, "holders": holders(0.9, 0.75)},
-            "plain": {"accuracy": {"newsmtsc-rw-dev": rep}},
+    result = _result(
+        {
+            "probed": {"accuracy": {"newsmtsc-rw-dev": _rep(0.8)}, "holders": holders(0.9, 0.75)},
+            "plain": {"accuracy": {"newsmtsc-rw-dev": _rep(0.8)}},
         },
-        "baselines": {},
-        "published": [],
-        "holders": holders(0.8, 0.5),
-    }
+        holders=holders(0.8, 0.5),
+    )
     readme = to_readme_markdown(result)
     assert "10 polar pairs, 4 of them source-held; always-author baseline: holder kind 0.600" in readme
     assert "| rules | 0.800 | 0.500 |" in readme and "| `probed` (rules + probe) | 0.900 | 0.750 |" in readme
