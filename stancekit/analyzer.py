@@ -455,14 +455,22 @@ class Analyzer:
             out.append([(m.start, m.end) for m in mentions])
         return out
 
-    def logits(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], features: bool = False):
-        """Raw model outputs for sentences with the given mentions marked, before calibration.
+    def logits(
+        self,
+        texts: Sequence[str],
+        spans: Sequence[Sequence[tuple[int, int]]],
+        features: bool = False,
+        readout: bool = True,
+    ):
+        """Model outputs for sentences with the given mentions marked, before calibration.
 
         Returns (per sentence an ``(n_mentions, 3)`` stance array, an ``(n_sentences, 2)`` editorial array);
         columns follow ``config.stance_labels`` and ``config.editorial_labels``. ``features=True`` adds per
         sentence the stance head's input per mention, ``(n_mentions, 3 * hidden)``: what the holder probe reads.
+        The stance logits are the model's article read-out's when it has one; ``readout=False`` gives the stance
+        head's (:mod:`stancekit.modeling.stance_readout`).
         """
-        return self._predictor.logits(texts, spans, features=features)
+        return self._predictor.logits(texts, spans, features=features, readout=readout)
 
     def probabilities(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]]):
         """:meth:`logits` with the model's calibration applied: what :meth:`analyze` labels from."""

@@ -151,6 +151,14 @@ def cmd_calibrate(args) -> int:
     return 0
 
 
+def cmd_fit_readout(args) -> int:
+    from stancekit.modeling.checkpoint import find_model
+    from stancekit.training.readout import fit_readout
+
+    print(json.dumps(fit_readout(find_model(args.model), args.data_dir), indent=2))
+    return 0
+
+
 def cmd_fit_holders(args) -> int:
     from stancekit.modeling.checkpoint import find_model
     from stancekit.training.holders import fit_holders
@@ -260,6 +268,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--mode", choices=["temperature+bias", "temperature"], default="temperature+bias", help="what is refitted"
     )
     p.set_defaults(func=cmd_calibrate)
+
+    p = sub.add_parser(
+        "fit-readout",
+        help="fit a model's article read-out (the default convention's stance logits) on the article-stance "
+        "train/dev splits",
+        formatter_class=fmt,
+    )
+    p.add_argument("model", help="model name or folder (its stancekit_config.json is rewritten)")
+    p.add_argument("--data-dir", default=None, help="labelled data folder (default: $STANCEKIT_DATA)")
+    p.set_defaults(func=cmd_fit_readout)
 
     p = sub.add_parser(
         "fit-holders",

@@ -30,9 +30,12 @@ def test_default_model_analyzes_the_example_article(default_analyzer):
     opinion = next(t for t in by_text if t.startswith("The Russian position looks less like"))
     assert by_text[opinion].editorial and not by_text[report].editorial
     assert by_text[opinion].editorial_score > by_text[report].editorial_score
-    # a source's praise is the source's: Okafor holds Norway's positive rows in his sentences
+    # a source's praise is the source's: Okafor holds Norway's rows in his sentences, and the rows of the name
+    # itself are positive (a pronoun mention, "its survey data", may be read as neutral)
     okafor = [st for s in doc.sentences if "Okafor" in s.text for st in s.stances if st.actor == "Norway"]
-    assert okafor and all(st.holder == "Daniel Okafor" and st.label == "positive" for st in okafor)
+    named = [st for st in okafor if st.mention == "Norway"]
+    assert named and all(st.label == "positive" for st in named)
+    assert all(st.holder == "Daniel Okafor" for st in okafor)
 
 
 def test_default_model_stance_on_plain_cases(default_analyzer):

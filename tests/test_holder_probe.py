@@ -225,32 +225,46 @@ def test_fit_holders_writes_the_probe_into_the_folder(tiny_model_path, tmp_path,
     assert [len(s.stances) for s in doc.sentences] == [2]
 
 
-@pytest.mark.parametrize(
-    "text, target, holder",
-    [
-        ("Senator Alma Rizzo accused the Velonian government of rigging the vote.", "Velonian", "Alma Rizzo"),
-        ("According to Harwick Bank, Portugal has wrecked its own economy.", "Portugal", "Harwick Bank"),
-        (
-            "Mayor Dana Whitlock spoke for an hour. “Brian Oduya has lied to this city for years,” Whitlock said. "
-            "“Oduya should resign. Nobody trusts Oduya any more.”",
-            "Brian Oduya",
-            "Dana Whitlock",
-        ),
-        (
-            "“The Norwegian plan is a fraud, and Norway knows it,” said Pavel Drummond. "
-            "“Norway cannot be trusted with a single euro,” he said.",
-            "Norway",
-            "Pavel Drummond",
-        ),
-        ('Premier Lotte Vance calls her cuts a "reform", but Vance is fooling nobody.', "Lotte Vance", "author"),
-        ("Norway is playing a reckless game with its neighbours.", "Norway", "author"),
-    ],
-)
+_HOLDER_CASES = [
+    ("Senator Alma Rizzo accused the Velonian government of rigging the vote.", "Velonian", "Alma Rizzo"),
+    ("According to Harwick Bank, Portugal has wrecked its own economy.", "Portugal", "Harwick Bank"),
+    (
+        "Mayor Dana Whitlock spoke for an hour. “Brian Oduya has lied to this city for years,” Whitlock said. "
+        "“Oduya should resign. Nobody trusts Oduya any more.”",
+        "Brian Oduya",
+        "Dana Whitlock",
+    ),
+    (
+        "“The Norwegian plan is a fraud, and Norway knows it,” said Pavel Drummond. "
+        "“Norway cannot be trusted with a single euro,” he said.",
+        "Norway",
+        "Pavel Drummond",
+    ),
+    ('Premier Lotte Vance calls her cuts a "reform", but Vance is fooling nobody.', "Lotte Vance", "author"),
+    ("Norway is playing a reckless game with its neighbours.", "Norway", "author"),
+]
+
+
+@pytest.mark.parametrize("text, target, holder", _HOLDER_CASES)
 def test_the_shipped_probe_keeps_the_attribution_behaviours(default_analyzer, text, target, holder):
-    """Issue 19's behaviours end to end, where the default model's probe decides polar rows: "X accused Y",
-    "according to X", a multi-sentence quote, a quote closed by "he said", scare quotes, the writer's own words."""
+    """Issue 19's behaviours end to end through the default model: "X accused Y", "according to X", a
+    multi-sentence quote, a quote closed by "he said", scare quotes, the writer's own words. Every row of the
+    target is checked: the probe decides the polar ones, the rules the neutral ones."""
     assert default_analyzer.config.holder_probe
     doc = default_analyzer.analyze(text)
-    polar = [st for s in doc.sentences for st in s.stances if st.actor == target and st.label != "neutral"]
-    assert polar, f"no polar row for {target}"
-    assert all(st.holder == holder for st in polar), [(st.mention, st.holder) for st in polar]
+    rows = [st for s in doc.sentences for st in s.stances if st.actor == target]
+    assert rows, f"no row for {target}"
+    assert all(st.holder == holder for st in rows), [(st.mention, st.label, st.holder) for st in rows]
+
+
+def test_the_shipped_probe_decides_polar_rows_in_those_texts(default_analyzer):
+    """The texts above give the default model polar rows, so the probe (not only the rules) is exercised."""
+    texts = [case[0] for case in _HOLDER_CASES]
+    polar = [
+        st
+        for d in default_analyzer.analyze_many(texts)
+        for s in d.sentences
+        for st in s.stances
+        if st.label != "neutral"
+    ]
+    assert any(st.holder_kind == "source" for st in polar) and any(st.holder_kind == "author" for st in polar)

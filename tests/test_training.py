@@ -276,6 +276,27 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
     assert "## Stance holders" in card and "64 principal components and C = 0.1 chosen on `articlestance-dev`" in card
     assert "| articlestance-test | 10 | 0.800 | 0.900 | 0.600 | 0.500 | 0.750 |" in card
 
+    # a folder with an article read-out: the card says how it was fitted and what it gave on dev, and the
+    # training run's stance calibration (which the read-out's own temperature replaced) is not shown
+    from stancekit.modeling.stance_readout import FORMAT as READOUT
+
+    hidden = json.loads((folder / "config.json").read_text())["hidden_size"]
+    own["stance_readout"] = {"format": READOUT, "weights": [[0.0] * (3 * hidden + 3)] * 3, "bias": [0.0] * 3,
+                             "components": 16, "C": 0.1, "balance": 0.25,
+                             "fitted_on": {"train": "articlestance-train", "chosen_on": "articlestance-dev"}}  # fmt: skip
+    own["temperatures"]["stance"] = 1.25
+    cfg_path.write_text(json.dumps(own))
+    metrics_path = folder / "training_metrics.json"
+    metrics = json.loads(metrics_path.read_text())
+    metrics["stance_readout"] = {"dev_macro_f1_head": 0.6, "dev_macro_f1_readout": 0.7}
+    metrics["calibration"]["stance"] = {"temperature": 3.0, "ece_before": 0.2, "ece_after": 0.1, "n": 9}
+    metrics_path.write_text(json.dumps(metrics))
+    card = write_card(folder, probed, key).read_text()
+    assert "Article read-out (`stancekit.modeling.stance_readout`)" in card
+    assert "16 principal components and C = 0.1 chosen on `articlestance-dev` (class balance 0.25" in card
+    assert "articlestance-dev macro-F1 0.600 (the head) -> 0.700; stance temperature 1.250" in card
+    assert "- stance: temperature 3.000" not in card
+
 
 def test_lora_model_saves_small_and_reloads_identically(tmp_path):
     """The LoRA folder form (used by news-base): adapters + heads only, base resolved offline."""

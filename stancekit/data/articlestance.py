@@ -116,8 +116,11 @@ def load_pairs(
     return out
 
 
-def stance_rows(split: str, data_dir: str | os.PathLike | None = None) -> list[dict]:
-    """Actor pairs of a split in the stance task's row schema (``{text, start, end, label, source, group}``)."""
+def stance_rows(
+    split: str, data_dir: str | os.PathLike | None = None, *, labels: str | os.PathLike | None = None
+) -> list[dict]:
+    """Actor pairs of a split in the stance task's row schema (``{text, start, end, label, source, group}``);
+    ``labels``: another labels file than the package's (as :func:`load_pairs`)."""
     return [
         {
             "text": p["text"],
@@ -127,7 +130,7 @@ def stance_rows(split: str, data_dir: str | os.PathLike | None = None) -> list[d
             "source": f"articlestance-{split}",
             "group": p["sid"],
         }
-        for p in load_pairs(split, data_dir)
+        for p in load_pairs(split, data_dir, labels=labels)
         if p["actor"] and p["stance"] in ("negative", "neutral", "positive")
     ]
 

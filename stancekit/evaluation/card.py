@@ -180,6 +180,8 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
             "The teacher saw the same training data only; dev and test sets were never distilled."
         )
     for task, v in c.items():
+        if task == "stance" and cfg.stance_readout:
+            continue  # the read-out's own temperature replaced it (below)
         labels = cfg.stance_labels if task.startswith("stance") else cfg.editorial_labels
         bias = f", class biases ({_named(labels, v['bias'])})" if v.get("bias") is not None else ""
         moved = ""
@@ -188,6 +190,17 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
         lines.append(
             f"- {task}: temperature {v['temperature']:.3f}{bias}, dev ECE {v['ece_before']:.3f} -> "
             f"{v['ece_after']:.3f}{moved} (n={v['n']}, {_calibration_sets(task, cfg)})"
+        )
+    readout = training.get("stance_readout")
+    if cfg.stance_readout and readout:
+        lines.append(
+            "- Article read-out (`stancekit.modeling.stance_readout`): the default convention's stance logits are a "
+            "logistic regression over the stance head's input and logits, "
+            f"{probe_words(cfg.stance_readout)} (class balance {cfg.stance_readout.get('balance', 0)}, "
+            "`stancekit.modeling.stance_readout.GRID_BALANCE`); articlestance-dev macro-F1 "
+            f"{readout['dev_macro_f1_head']:.3f} "
+            f"(the head) -> {readout['dev_macro_f1_readout']:.3f}; stance temperature "
+            f"{cfg.temperatures.get('stance', 1.0):.3f}, refitted on the read-out's dev logits."
         )
     lines.append("")
     return lines
@@ -318,7 +331,7 @@ def _holder_lines(cfg, entry: dict, result: dict) -> list[str]:
 
 
 def probe_words(entry: dict) -> str:
-    """How a holder probe was fitted, in words."""
+    """How a holder probe or a stance read-out was fitted, in words."""
     fitted = entry.get("fitted_on", {})
     return (
         f"fitted on `{fitted.get('train', '?')}`, {entry.get('components', '?')} principal components and C = "

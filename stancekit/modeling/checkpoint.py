@@ -59,6 +59,8 @@ class ModelConfig:
     conventions: list[str] = field(default_factory=list)
     # the holder probe's weights (stancekit.modeling.holder_probe), or None: the attribution rules alone decide
     holder_probe: dict | None = None
+    # the article read-out's weights (stancekit.modeling.stance_readout), or None: the stance head's logits
+    stance_readout: dict | None = None
     encoder_config: dict | None = None
     name: str = ""
     stancekit_version: str = ""
@@ -178,6 +180,10 @@ class ModelConfig:
             from stancekit.modeling.holder_probe import check_probe
 
             check_probe(self.holder_probe, where)
+        if self.stance_readout is not None:
+            from stancekit.modeling.stance_readout import check_readout
+
+            check_readout(self.stance_readout, where, len(self.stance_labels))
 
     def convention_index(self, name: str | None) -> int:
         """0 for the default convention (``None`` or its name), else 1 + the position in ``conventions``."""
@@ -346,9 +352,11 @@ def calibration_key(task: str, convention: str | None) -> str:
 
 
 def build_network(cfg: ModelConfig, encoder) -> StanceNetwork:
-    return StanceNetwork(
+    network = StanceNetwork(
         encoder, len(cfg.stance_labels), len(cfg.editorial_labels), cfg.dropout, n_conventions=len(cfg.conventions)
     )
+    network.set_readout(cfg.stance_readout)
+    return network
 
 
 def save_model(network: StanceNetwork, tokenizer, cfg: ModelConfig, folder: str | Path) -> Path:

@@ -105,16 +105,22 @@ class Predictor:
                 it.weight = 0  # stance-only input: does not vote on the editorial flag
         return items
 
-    def logits(self, texts: Sequence[str], spans: Sequence[Spans], features: bool = False):
-        """Raw logits: (per sentence an (n_mentions, 3) array, (n_sentences, 2) array).
+    def logits(self, texts: Sequence[str], spans: Sequence[Spans], features: bool = False, readout: bool = True):
+        """Logits before calibration: (per sentence an (n_mentions, 3) array, (n_sentences, 2) array).
 
         ``features=True`` adds a third item: per sentence the stance head's input per mention, an
-        (n_mentions, 3 * hidden) array (what the holder probe reads)."""
+        (n_mentions, 3 * hidden) array (what the holder probe reads). The stance logits are the model's article
+        read-out's where it has one (:mod:`stancekit.modeling.stance_readout`); ``readout=False``: the head's."""
         items = self.encode(texts, spans)
-        return self.logits_for_items(items, len(texts), [len(s) for s in spans], features=features)
+        return self.logits_for_items(items, len(texts), [len(s) for s in spans], features=features, readout=readout)
 
     def logits_for_items(
-        self, items: list[EncodedItem], n_sources: int, n_mentions: Sequence[int], features: bool = False
+        self,
+        items: list[EncodedItem],
+        n_sources: int,
+        n_mentions: Sequence[int],
+        features: bool = False,
+        readout: bool = True,
     ):
         n_st = len(self.config.stance_labels)
         n_ed = len(self.config.editorial_labels)
@@ -131,10 +137,10 @@ class Predictor:
                 width = bucket_width(len(batch_items[-1]), self.buckets)  # one bucket per batch
                 batch = collate(batch_items, self.encoder.pad_id, width=width).to(device)
                 if features:
-                    st, ed, ft = self.network(batch, features=True)
+                    st, ed, ft = self.network(batch, features=True, readout=readout)
                     ft = ft.float().cpu().numpy()
                 else:
-                    st, ed = self.network(batch)
+                    st, ed = self.network(batch, readout=readout)
                 st = st.float().cpu().numpy()
                 ed = ed.float().cpu().numpy()
                 row = 0

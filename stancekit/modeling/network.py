@@ -52,12 +52,27 @@ class StanceNetwork(nn.Module):
         self.editorial_head = Head(hidden, hidden, n_editorial, dropout)
         # zero at first: a convention starts where the default is and learns only what its labels differ in
         self.conventions = nn.Parameter(torch.zeros(n_conventions, hidden)) if n_conventions else None
+        # the article read-out (stancekit.modeling.stance_readout): fitted after training, kept in the model
+        # folder's config, never in the weights file nor trained (non-persistent buffers)
+        self.register_buffer("readout_weight", None, persistent=False)
+        self.register_buffer("readout_bias", None, persistent=False)
 
-    def forward(self, batch: Batch, features: bool = False):
+    def set_readout(self, entry: dict | None) -> None:
+        """Use a config's ``stance_readout`` entry for the default convention's stance logits (None: the head's)."""
+        if entry is None:
+            self.readout_weight = self.readout_bias = None
+            return
+        device = self.markers.device
+        self.readout_weight = torch.tensor(entry["weights"], dtype=torch.float32, device=device)
+        self.readout_bias = torch.tensor(entry["bias"], dtype=torch.float32, device=device)
+
+    def forward(self, batch: Batch, features: bool = False, readout: bool = True):
         """Return (stance logits per mention (M, 3), editorial logits per input (B, 2)).
 
         ``features=True`` also returns the stance head's input per mention (M, 3 * hidden): the holder probe
-        (:mod:`stancekit.modeling.holder_probe`) reads it, so it costs no second pass."""
+        (:mod:`stancekit.modeling.holder_probe`) reads it, so it costs no second pass. With a read-out set
+        (:meth:`set_readout`) the default convention's mentions take its logits; ``readout=False`` gives the
+        head's (what the read-out is fitted on)."""
         embeds = self.encoder.get_input_embeddings()(batch.input_ids)
         types = batch.marker_types.unsqueeze(-1)
         markers = self.markers.to(embeds.dtype)
@@ -80,6 +95,10 @@ class StanceNetwork(nn.Module):
                 rows, starts, ends = idx[:, 0], idx[:, 1], idx[:, 2]
                 feats = torch.cat([hidden[rows, starts], hidden[rows, ends], pooled[rows]], dim=-1)
                 stance = self.stance_head(feats)
+                if readout and self.readout_weight is not None:
+                    own = torch.cat([feats, stance], dim=-1) @ self.readout_weight.T + self.readout_bias
+                    default = conv[rows] == 0 if conv is not None else None
+                    stance = own if default is None else torch.where(default[:, None], own, stance)
             else:
                 feats = hidden.new_zeros((0, 3 * hidden.shape[-1]))
                 stance = hidden.new_zeros((0, self.stance_head.net[-1].out_features))

@@ -61,6 +61,8 @@ class TrainConfig:
     interpolate_init: float | None = None
     # fit the holder probe (stancekit.modeling.holder_probe) on articlestance train/dev after training
     holder_probe: bool = False
+    # fit the article read-out (stancekit.modeling.stance_readout) on articlestance train/dev after training
+    stance_readout: bool = False
     teacher: str | None = None  # a trained model (name or folder) whose soft targets the student also learns
     distill_weight: float = 1.0
     distill_temperature: float = 2.0

@@ -6,7 +6,6 @@ finished folder: ``stancekit fit-holders MODEL``. Needs the article-stance train
 
 from __future__ import annotations
 
-import json
 import logging
 from pathlib import Path
 
@@ -21,7 +20,7 @@ def fit_holders(folder: str | Path, data_dir: str | None = None, labels: str | P
     import stancekit
     from stancekit.modeling.checkpoint import read_config, write_config
     from stancekit.modeling.holder_probe import fit_holder_probe
-    from stancekit.training.config import TrainConfig
+    from stancekit.training.readout import record
 
     folder = Path(folder)
     analyzer = stancekit.load(str(folder), precision="float32")
@@ -34,15 +33,5 @@ def fit_holders(folder: str | Path, data_dir: str | None = None, labels: str | P
     cfg = read_config(folder)
     cfg.holder_probe = entry
     write_config(cfg, folder)
-    metrics_path = folder / "training_metrics.json"
-    recorded = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
-    recorded["holder_probe"] = metrics
-    yaml_path = folder / "train.yaml"
-    if yaml_path.exists():
-        train_cfg = TrainConfig.from_yaml(yaml_path)
-        train_cfg.holder_probe = True
-        yaml_path.write_text(train_cfg.to_yaml(), "utf-8")
-        if "config" in recorded:
-            recorded["config"]["holder_probe"] = True
-    metrics_path.write_text(json.dumps(recorded, indent=2) + "\n", "utf-8")
+    record(folder, "holder_probe", metrics)
     return metrics

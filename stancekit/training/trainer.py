@@ -381,6 +381,10 @@ class Trainer:
             "device": str(device),
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
+        if cfg.stance_readout:  # reads the folder just written; records itself in its config and metrics
+            from stancekit.training.readout import fit_readout
+
+            metrics["stance_readout"] = fit_readout(out, cfg.data_dir)
         if cfg.holder_probe:  # reads the folder just written; records itself in its config and metrics
             from stancekit.training.holders import fit_holders
 
