@@ -164,3 +164,22 @@ def test_fit_readout_writes_the_readout_into_the_folder(tiny_model_path, tmp_pat
     # a second fit reads the head, not the first read-out: the same entry again
     assert fit_readout(folder, str(shared_data), labels=labels) == metrics
     assert read_config(folder).stance_readout == cfg.stance_readout
+
+
+def test_a_teachers_readout_is_not_a_distillation_target(tiny_model_path, tmp_path):
+    """teacher_logits reads a teacher's stance head, not the read-out fitted after its training: a config naming
+    a teacher reproduces its folder whether or not the teacher has since been given a read-out."""
+    import stancekit
+    from stancekit.data.examples import build_examples
+    from stancekit.training.distill import teacher_logits
+
+    folder = _with_readout(tiny_model_path, tmp_path, lambda width: [[0.0] * (width + 3)] * 3, [5.0, 0.0, 0.0])
+    plain = stancekit.load(str(tiny_model_path), precision="float32")
+    rows = [{"text": "Critics accused Senator Smith of lying to voters.", "start": 24, "end": 29, "label": "negative",
+             "source": "checkthat-train"}]  # fmt: skip
+    examples = build_examples({"stance": rows}, plain.config.marking, find_mentions=plain.find_mentions)
+    st, _ = teacher_logits(str(folder), examples)
+    head, _ = plain.logits([e.text for e in examples], [e.spans for e in examples])
+    np.testing.assert_allclose(st[0], head[0], atol=1e-5)
+    read, _ = stancekit.load(str(folder), precision="float32").logits([examples[0].text], [examples[0].spans])
+    assert np.allclose(read[0][:, 0], 5.0)  # the folder itself does use its read-out

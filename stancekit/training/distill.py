@@ -32,7 +32,10 @@ def teacher_logits(
     """Raw logits of the teacher model (a name or folder) for each example: (stance per mention, editorial).
 
     An example of a set labelled under a convention the teacher learnt apart (NewsMTSC) gets the teacher's
-    logits under that convention, as its gold labels would be read."""
+    logits under that convention, as its gold labels would be read. The stance logits are the teacher's head's,
+    without its article read-out (fitted after the teacher's training): a student learns what the teacher's
+    network learnt and gets a read-out of its own, and a config that names a teacher reproduces its folder
+    whether or not the teacher has since been given a read-out."""
     from stancekit.modeling.checkpoint import find_model, load_model
     from stancekit.modeling.inference import Predictor
 
@@ -47,7 +50,7 @@ def teacher_logits(
     editorial = np.zeros((len(examples), len(model_cfg.editorial_labels)), dtype=np.float32)
     for conv, idx in groups.items():
         st, ed = predictor.with_convention(conv).logits(
-            [examples[i].text for i in idx], [examples[i].spans for i in idx]
+            [examples[i].text for i in idx], [examples[i].spans for i in idx], readout=False
         )
         for k, i in enumerate(idx):
             stance[i] = st[k]
