@@ -257,14 +257,27 @@ def test_the_shipped_probe_keeps_the_attribution_behaviours(default_analyzer, te
     assert all(st.holder == holder for st in rows), [(st.mention, st.label, st.holder) for st in rows]
 
 
-def test_the_shipped_probe_decides_polar_rows_in_those_texts(default_analyzer):
-    """The texts above give the default model polar rows, so the probe (not only the rules) is exercised."""
-    texts = [case[0] for case in _HOLDER_CASES]
-    polar = [
-        st
-        for d in default_analyzer.analyze_many(texts)
-        for s in d.sentences
-        for st in s.stances
-        if st.label != "neutral"
-    ]
-    assert any(st.holder_kind == "source" for st in polar) and any(st.holder_kind == "author" for st in polar)
+#: Cases where the default model's article read-out calls every row of the target neutral (its head found the
+#: criticism): the read-out's known cost on quoted and editorial criticism, benchmarks/results/stance-readout.md.
+_READOUT_MISSES = {
+    "“The Norwegian plan is a fraud, and Norway knows it,” said Pavel Drummond. "
+    "“Norway cannot be trusted with a single euro,” he said.",
+    "Norway is playing a reckless game with its neighbours.",
+}
+
+
+@pytest.mark.parametrize(
+    "text, target, holder",
+    [
+        pytest.param(*case, marks=pytest.mark.xfail(strict=True, reason="the read-out calls the criticism neutral"))
+        if case[0] in _READOUT_MISSES
+        else case
+        for case in _HOLDER_CASES
+    ],
+)
+def test_the_shipped_probe_holds_the_polar_rows(default_analyzer, text, target, holder):
+    """The same cases' polar rows, which the probe decides: each case has one, held as the guidelines say."""
+    doc = default_analyzer.analyze(text)
+    polar = [st for s in doc.sentences for st in s.stances if st.actor == target and st.label != "neutral"]
+    assert polar, f"no polar row for {target}"
+    assert all(st.holder == holder for st in polar), [(st.mention, st.holder) for st in polar]

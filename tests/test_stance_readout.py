@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from stancekit.errors import ConfigError
+from stancekit.errors import ConfigError, DataError
 from stancekit.modeling.stance_readout import FORMAT, apply_arrays, check_readout, fit_arrays
 
 
@@ -38,7 +38,7 @@ def test_fit_folds_scaling_pca_and_regression_into_one_matrix(components):
 
 def test_fit_needs_every_label():
     feats, logits, y = _data()
-    with pytest.raises(Exception, match="all 3 stance labels"):
+    with pytest.raises(DataError, match="all 3 stance labels"):
         fit_arrays(feats, logits, np.where(y == 2, 1, y), 0, 0.3, 3)
 
 
@@ -183,3 +183,50 @@ def test_a_teachers_readout_is_not_a_distillation_target(tiny_model_path, tmp_pa
     np.testing.assert_allclose(st[0], head[0], atol=1e-5)
     read, _ = stancekit.load(str(folder), precision="float32").logits([examples[0].text], [examples[0].spans])
     assert np.allclose(read[0][:, 0], 5.0)  # the folder itself does use its read-out
+
+
+def test_a_readout_of_another_width_is_refused_at_load(tiny_model_path, tmp_path):
+    """A read-out fitted on another model: a ConfigError naming the folder's config and the field, at load()."""
+    import stancekit
+
+    folder = _with_readout(tiny_model_path, tmp_path, lambda width: [[0.0] * 100] * 3, [0.0, 0.0, 0.0])
+    with pytest.raises(ConfigError, match=r"stancekit_config\.json: field 'stance_readout\.weights' has rows of 100"):
+        stancekit.load(str(folder))
+
+
+def test_training_with_a_readout_reports_what_the_folder_computes(tmp_path, shared_data, monkeypatch):
+    """``stance_readout: true``: after the read-out is written, the run's dev table is the folder's (read-out on),
+    not the head's. The fit itself is stood in for by one that calls every pair neutral (the real fit is tested
+    above), so the table's change is plain to see."""
+    from conftest import write_tiny_data
+
+    from stancekit.modeling.checkpoint import read_config, write_config
+    from stancekit.training import readout
+    from stancekit.training.config import TrainConfig
+    from stancekit.training.trainer import Trainer
+
+    def all_neutral(folder, data_dir=None, labels=None):
+        cfg = read_config(folder)
+        width = json.loads((folder / "config.json").read_text("utf-8"))["hidden_size"] * 3 + 3
+        cfg.stance_readout = {"format": FORMAT, "weights": [[0.0] * width] * 3, "bias": [0.0, 9.0, 0.0]}
+        write_config(cfg, folder)
+        return {"dev_macro_f1_head": 0.0, "dev_macro_f1_readout": 0.0}
+
+    monkeypatch.setattr(readout, "fit_readout", all_neutral)
+    stance, editorial = write_tiny_data(tmp_path)
+    cfg = TrainConfig(name="tiny", output_dir=str(tmp_path / "model"), train_sets=[], dev_sets=["articlestance-dev"],
+                      report_sets=[], stance_files=[str(stance)], editorial_files=[str(editorial)], epochs=1,
+                      batch_size=4, evals_per_epoch=1, patience=100, progress=False, calibrate=False,
+                      stance_readout=True, data_dir=str(shared_data))  # fmt: skip
+    metrics = Trainer(cfg).run()
+    dev = metrics["dev"]["articlestance-dev"]
+    recorded = json.loads((tmp_path / "model" / "training_metrics.json").read_text("utf-8"))
+    assert recorded["dev"]["articlestance-dev"]["macro_f1"] == dev["macro_f1"]
+    neutral_share = sum(r["label"] == "neutral" for r in _dev_rows(shared_data)) / len(_dev_rows(shared_data))
+    assert dev["accuracy"] == pytest.approx(neutral_share, abs=1e-6)
+
+
+def _dev_rows(data_dir):
+    from stancekit.data.articlestance import stance_rows
+
+    return stance_rows("dev", data_dir)

@@ -294,7 +294,8 @@ def test_benchmark_harness_quick_mode(shared_data, tiny_model_path, tmp_path):
     card = write_card(folder, probed, key).read_text()
     assert "Article read-out (`stancekit.modeling.stance_readout`)" in card
     assert "16 principal components and C = 0.1 chosen on `articlestance-dev` (class balance 0.25" in card
-    assert "articlestance-dev macro-F1 0.600 (the head) -> 0.700; stance temperature 1.250" in card
+    assert "articlestance-dev macro-F1 0.600 (the head) -> 0.700 (the best candidate on that split" in card
+    assert "stance temperature 1.250, fitted on the read-out's dev logits" in card
     assert "- stance: temperature 3.000" not in card
 
 

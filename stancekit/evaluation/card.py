@@ -193,14 +193,16 @@ def _training_lines(cfg, folder: Path, training: dict) -> list[str]:
         )
     readout = training.get("stance_readout")
     if cfg.stance_readout and readout:
+        stance_bias = cfg.biases.get("stance")
+        bias = f", class biases ({_named(cfg.stance_labels, stance_bias)})" if stance_bias else ""
         lines.append(
             "- Article read-out (`stancekit.modeling.stance_readout`): the default convention's stance logits are a "
             "logistic regression over the stance head's input and logits, "
             f"{probe_words(cfg.stance_readout)} (class balance {cfg.stance_readout.get('balance', 0)}, "
             "`stancekit.modeling.stance_readout.GRID_BALANCE`); articlestance-dev macro-F1 "
-            f"{readout['dev_macro_f1_head']:.3f} "
-            f"(the head) -> {readout['dev_macro_f1_readout']:.3f}; stance temperature "
-            f"{cfg.temperatures.get('stance', 1.0):.3f}, refitted on the read-out's dev logits."
+            f"{readout['dev_macro_f1_head']:.3f} (the head) -> {readout['dev_macro_f1_readout']:.3f} (the best "
+            "candidate on that split: the test figures above are the unbiased ones); stance temperature "
+            f"{cfg.temperatures.get('stance', 1.0):.3f}{bias}, fitted on the read-out's dev logits."
         )
     lines.append("")
     return lines

@@ -351,10 +351,15 @@ def calibration_key(task: str, convention: str | None) -> str:
     return task if convention is None or convention == DEFAULT_CONVENTION else f"{task}@{convention}"
 
 
-def build_network(cfg: ModelConfig, encoder) -> StanceNetwork:
+def build_network(cfg: ModelConfig, encoder, where: str | Path = CONFIG_FILE) -> StanceNetwork:
+    """The network a config describes, its article read-out set (``where`` names the config in errors)."""
     network = StanceNetwork(
         encoder, len(cfg.stance_labels), len(cfg.editorial_labels), cfg.dropout, n_conventions=len(cfg.conventions)
     )
+    if cfg.stance_readout is not None:
+        from stancekit.modeling.stance_readout import check_width
+
+        check_width(cfg.stance_readout, network.markers.shape[1], len(cfg.stance_labels), where)
     network.set_readout(cfg.stance_readout)
     return network
 
@@ -570,7 +575,7 @@ def _load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
         except (ValueError, TypeError, KeyError, AttributeError) as exc:
             where = folder / ENCODER_CONFIG_FILE
             raise ConfigError(f"{where}: the encoder's config builds no encoder ({exc})") from exc
-        network = build_network(cfg, encoder)
+        network = build_network(cfg, encoder, folder / CONFIG_FILE)
         missing, unexpected = _load_state(network, state, folder / WEIGHTS_FILE)
         missing = _required(missing, cfg.weights)
         if missing or unexpected:
@@ -583,7 +588,7 @@ def _load_model(folder: Path) -> tuple[StanceNetwork, object, ModelConfig]:
 
         encoder, _ = load_base_encoder(cfg.base_model)
         encoder = attach_lora(encoder, cfg.lora or {})
-        network = build_network(cfg, encoder)
+        network = build_network(cfg, encoder, folder / CONFIG_FILE)
         missing, unexpected = _load_state(network, state, folder / WEIGHTS_FILE)
         missing = _required(missing, cfg.weights)
         if missing or unexpected:

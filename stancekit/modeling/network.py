@@ -62,6 +62,9 @@ class StanceNetwork(nn.Module):
         if entry is None:
             self.readout_weight = self.readout_bias = None
             return
+        from stancekit.modeling.stance_readout import check_width
+
+        check_width(entry, self.markers.shape[1], self.stance_head.net[-1].out_features, "stancekit_config.json")
         device = self.markers.device
         self.readout_weight = torch.tensor(entry["weights"], dtype=torch.float32, device=device)
         self.readout_bias = torch.tensor(entry["bias"], dtype=torch.float32, device=device)

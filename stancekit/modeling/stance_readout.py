@@ -53,6 +53,17 @@ def check_readout(data, where, n_labels: int) -> None:
             raise bad(name, "finite numbers")
 
 
+def check_width(entry: dict, hidden: int, n_labels: int, where) -> None:
+    """The read-out's rows must span the stance head's input (3 x ``hidden``) and its logits; ConfigError otherwise."""
+    want = 3 * hidden + n_labels
+    if len(entry["weights"][0]) != want:
+        raise ConfigError(
+            f"{where}: field 'stance_readout.weights' has rows of {len(entry['weights'][0])} numbers, but this "
+            f"model's stance head reads {3 * hidden} + {n_labels} logits = {want}: the read-out was fitted on another "
+            "model"
+        )
+
+
 def fit_arrays(
     feats: np.ndarray,
     logits: np.ndarray,

@@ -382,9 +382,16 @@ class Trainer:
         }
         (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
         if cfg.stance_readout:  # reads the folder just written; records itself in its config and metrics
+            from stancekit.modeling.checkpoint import read_config
             from stancekit.training.readout import fit_readout
 
             metrics["stance_readout"] = fit_readout(out, cfg.data_dir)
+            # the folder's default stance is the read-out's now: the dev and report tables say what it computes
+            saved = read_config(out)
+            network.set_readout(saved.stance_readout)
+            metrics["dev"] = reports(labelled_logits(predictor, dev_ex), saved)
+            metrics["report"] = reports(labelled_logits(predictor, report_ex), saved)
+            (out / "training_metrics.json").write_text(json.dumps(metrics, indent=2) + "\n", "utf-8")
         if cfg.holder_probe:  # reads the folder just written; records itself in its config and metrics
             from stancekit.training.holders import fit_holders
 
