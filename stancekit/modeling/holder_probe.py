@@ -15,13 +15,13 @@ the sentence's first attribution's; a sentence without one stays the author's.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from stancekit.errors import ConfigError
+from stancekit.modeling.entries import entry_fields, finite_numbers
 
 FORMAT = "stancekit-holder-probe"
 
@@ -65,24 +65,16 @@ def rule_features(sentence: str, attributions: Sequence, mentions: Sequence, hol
 
 def check_probe(data, where) -> None:
     """Structure of a config's ``holder_probe`` entry; raises ConfigError naming the field."""
-
-    def bad(name: str, want: str) -> ConfigError:
-        return ConfigError(f"{where}: field 'holder_probe.{name}' must be {want}")
-
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: field 'holder_probe' must be a mapping or null")
-    if data.get("format") != FORMAT:
-        raise bad("format", repr(FORMAT))
+    bad = entry_fields(data, where, "holder_probe", FORMAT)
     if list(data.get("rule_features", [])) != list(RULE_FEATURES):
         raise bad("rule_features", f"the names {list(RULE_FEATURES)} (this stancekit's rule features)")
     for name, n in (("weights", None), ("rule_weights", len(RULE_FEATURES))):
         w = data.get(name)
         if not isinstance(w, list) or not w or (n is not None and len(w) != n):
             raise bad(name, "a non-empty list of numbers" if n is None else f"a list of {n} numbers")
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in w):
+        if not finite_numbers(w):
             raise bad(name, "finite numbers")
-    b = data.get("bias")
-    if not isinstance(b, (int, float)) or isinstance(b, bool) or not math.isfinite(b):
+    if not finite_numbers([data.get("bias")]):
         raise bad("bias", "a finite number")
 
 

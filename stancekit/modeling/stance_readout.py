@@ -13,11 +13,10 @@ bench and explanations all read the same logits. Measurements: ``benchmarks/resu
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from stancekit.errors import ConfigError, DataError
+from stancekit.modeling.entries import entry_fields, finite_numbers
 
 FORMAT = "stancekit-stance-readout"
 
@@ -32,14 +31,7 @@ GRID_BALANCE = (0.0, 0.25, 0.5)
 
 def check_readout(data, where, n_labels: int) -> None:
     """Structure of a config's ``stance_readout`` entry; raises ConfigError naming the field."""
-
-    def bad(name: str, want: str) -> ConfigError:
-        return ConfigError(f"{where}: field 'stance_readout.{name}' must be {want}")
-
-    if not isinstance(data, dict):
-        raise ConfigError(f"{where}: field 'stance_readout' must be a mapping or null")
-    if data.get("format") != FORMAT:
-        raise bad("format", repr(FORMAT))
+    bad = entry_fields(data, where, "stance_readout", FORMAT)
     w = data.get("weights")
     if not isinstance(w, list) or len(w) != n_labels or not all(isinstance(r, list) and r for r in w):
         raise bad("weights", f"a list of {n_labels} non-empty rows (one per stance label)")
@@ -49,7 +41,7 @@ def check_readout(data, where, n_labels: int) -> None:
     if not isinstance(b, list) or len(b) != n_labels:
         raise bad("bias", f"a list of {n_labels} numbers")
     for name, values in (("weights", [v for r in w for v in r]), ("bias", b)):
-        if not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values):
+        if not finite_numbers(values):
             raise bad(name, "finite numbers")
 
 
