@@ -8,8 +8,11 @@ rw/mt dev read under the default convention (as ``analyze()`` reads them), then 
 and with a sample of NewsMTSC train pairs added at weights 0.25, 0.5 and 1, over the library's grid of components
 and C; the read-out ``stancekit fit-readout`` chooses (:func:`~stancekit.modeling.stance_readout.choose_readout`); and
 articlestance-dev split by the sentences' source (NewsMTSC vs BABE sentences, both annotated under the article
-guidelines) for the head and the read-out fitted as ``stancekit fit-readout`` fits it. Dev splits only; the
-test splits are not read. Results: ``benchmarks/results/stance-readout.md``.
+guidelines) for the head and the read-out fitted as ``stancekit fit-readout`` fits it. Then, for the model's own
+read-out against its head: articlestance-dev's neutral pairs called neutral, its polar pairs found by holder (the
+writer or a source) and the precision of positive calls (each sentence scored with its annotated actor pairs
+marked). ``--holders-only`` prints
+that part alone. Dev splits only; the test splits are not read. Results: ``benchmarks/results/stance-readout.md``.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import random
 import numpy as np
 
 import stancekit
-from stancekit.data.articlestance import stance_rows
+from stancekit.data.articlestance import load_pairs, stance_rows
 from stancekit.data.sources import load_rows
 from stancekit.evaluation.metrics import macro_f1
 from stancekit.modeling.stance_readout import (
@@ -37,8 +40,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("model")
     ap.add_argument("--newsmtsc", type=int, default=3000, help="NewsMTSC train rows drawn (seed 0)")
+    ap.add_argument("--holders-only", action="store_true", help="only the by-holder figures of the model's read-out")
     args = ap.parse_args()
     an = stancekit.load(args.model, precision="float32")
+    if args.holders_only:
+        by_holder(an, args.model)
+        return
     n = len(an.config.stance_labels)
     nm = load_rows("newsmtsc-train")
     random.Random(0).shuffle(nm)
@@ -85,6 +92,36 @@ def main() -> None:
         read = macro_f1(y, apply_arrays(chosen, f, lg).argmax(1), n)
         gold = np.bincount(y, minlength=n).tolist()
         print(f"{name} ({len(y)} pairs, gold {gold}): head {head:.3f}, read-out {read:.3f}")
+    by_holder(an, args.model)
+
+
+def by_holder(an, model: str) -> None:
+    """articlestance-dev with the model's own read-out off and on: neutral pairs called neutral, polar pairs right
+    by holder kind (each sentence scored once with its annotated actor pairs marked)."""
+    labels = an.config.stance_labels
+    pairs = [p for p in load_pairs("dev") if p.get("actor") and p["stance"] in labels]
+    groups: dict[str, list[int]] = {}
+    for i, p in enumerate(pairs):
+        groups.setdefault(p["sid"], []).append(i)
+    texts = [pairs[g[0]]["text"] for g in groups.values()]
+    spans = [[(pairs[i]["start"], pairs[i]["end"]) for i in g] for g in groups.values()]
+    for readout in (False, True):
+        stance, _ = an.logits(texts, spans, readout=readout)
+        said = [""] * len(pairs)
+        for g, rows in zip(groups.values(), stance, strict=True):
+            for i, row in zip(g, rows, strict=True):
+                said[i] = labels[int(row.argmax())]
+        cells = []
+        neutral = [i for i, p in enumerate(pairs) if p["stance"] == "neutral"]
+        cells.append(f"neutral called neutral {np.mean([said[i] == 'neutral' for i in neutral]):.2f} ({len(neutral)})")
+        for kind in ("author", "source"):
+            idx = [i for i, p in enumerate(pairs) if p["stance"] != "neutral" and p.get("holder") == kind]
+            cells.append(f"polar held by {kind} right {np.mean([said[i] == pairs[i]['stance'] for i in idx]):.2f} "
+                         f"({len(idx)})")  # fmt: skip
+        called = [i for i in range(len(pairs)) if said[i] == "positive"]
+        cells.append(f"positive calls right {np.mean([pairs[i]['stance'] == 'positive' for i in called]):.2f} "
+                     f"({len(called)})")  # fmt: skip
+        print(f"{model} articlestance-dev, {'read-out' if readout else 'head'}: {', '.join(cells)}")
 
 
 if __name__ == "__main__":
