@@ -356,11 +356,7 @@ def build_network(cfg: ModelConfig, encoder, where: str | Path = CONFIG_FILE) ->
     network = StanceNetwork(
         encoder, len(cfg.stance_labels), len(cfg.editorial_labels), cfg.dropout, n_conventions=len(cfg.conventions)
     )
-    if cfg.stance_readout is not None:
-        from stancekit.modeling.stance_readout import check_width
-
-        check_width(cfg.stance_readout, network.markers.shape[1], len(cfg.stance_labels), where)
-    network.set_readout(cfg.stance_readout)
+    network.set_readout(cfg.stance_readout, str(where))
     return network
 
 

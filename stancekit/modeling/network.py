@@ -57,14 +57,15 @@ class StanceNetwork(nn.Module):
         self.register_buffer("readout_weight", None, persistent=False)
         self.register_buffer("readout_bias", None, persistent=False)
 
-    def set_readout(self, entry: dict | None) -> None:
-        """Use a config's ``stance_readout`` entry for the default convention's stance logits (None: the head's)."""
+    def set_readout(self, entry: dict | None, where: str = "stancekit_config.json") -> None:
+        """Use a config's ``stance_readout`` entry for the default convention's stance logits (None: the head's);
+        an entry of another width is a ConfigError naming ``where``."""
         if entry is None:
             self.readout_weight = self.readout_bias = None
             return
         from stancekit.modeling.stance_readout import check_width
 
-        check_width(entry, self.markers.shape[1], self.stance_head.net[-1].out_features, "stancekit_config.json")
+        check_width(entry, self.markers.shape[1], self.stance_head.net[-1].out_features, where)
         device = self.markers.device
         self.readout_weight = torch.tensor(entry["weights"], dtype=torch.float32, device=device)
         self.readout_bias = torch.tensor(entry["bias"], dtype=torch.float32, device=device)
