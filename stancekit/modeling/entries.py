@@ -1,9 +1,14 @@
-"""Checks shared by the fitted entries a model folder's config may carry (holder probe, article read-out)."""
+"""What the fitted entries a model folder's config may carry (holder probe, article read-out) share: their config
+checks, and the standardize -> principal components projection whose regression folds back into one linear map
+over the raw features (so the config stores plain weights and applying them costs one product)."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+import numpy as np
 
 from stancekit.errors import ConfigError
 
@@ -25,3 +30,33 @@ def entry_fields(data, where, field: str, fmt: str) -> Callable[[str, str], Conf
 def finite_numbers(values: Iterable) -> bool:
     """Every value is an int or float (not a bool) and finite."""
     return all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values)
+
+
+@dataclass
+class Projection:
+    """Standardized features reduced to their first principal components, and the way back."""
+
+    mean: np.ndarray
+    std: np.ndarray
+    pca: object
+
+    @classmethod
+    def fit(cls, x: np.ndarray, components: int) -> Projection:
+        from sklearn.decomposition import PCA
+
+        mean, std = x.mean(0), x.std(0) + 1e-6
+        z = (x - mean) / std
+        return cls(mean, std, PCA(min(components, z.shape[0] - 1, z.shape[1]), random_state=0).fit(z))
+
+    @property
+    def components(self) -> int:
+        return int(self.pca.n_components_)
+
+    def transform(self, x: np.ndarray) -> np.ndarray:
+        return self.pca.transform((x - self.mean) / self.std)
+
+    def fold(self, coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Coefficients over :meth:`transform`'s components (rows x components) as (weights over the raw features,
+        offset): ``transform(x) @ coef.T == x @ weights.T + offset``."""
+        direction = coef @ self.pca.components_  # over the standardized features
+        return direction / self.std, -(direction @ (self.mean / self.std + self.pca.mean_))

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from stancekit.errors import ConfigError
-from stancekit.modeling.entries import entry_fields, finite_numbers
+from stancekit.modeling.entries import Projection, entry_fields, finite_numbers
 
 FORMAT = "stancekit-holder-probe"
 
@@ -190,19 +190,14 @@ def _polar(pairs: list[dict]) -> list[int]:
 
 def _fit(x: np.ndarray, r: np.ndarray, y: np.ndarray, components: int, c: float) -> dict:
     """Standardize -> PCA -> logistic regression (with the rule features), folded into one linear map."""
-    from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
 
-    mean, std = x.mean(0), x.std(0) + 1e-6
-    z = (x - mean) / std
-    pca = PCA(min(components, z.shape[0] - 1, z.shape[1]), random_state=0).fit(z)
-    lr = LogisticRegression(C=c, max_iter=5000).fit(np.c_[pca.transform(z), r * RULE_SCALE], y)
-    k = pca.n_components_
-    w_pca, w_rule = lr.coef_[0, :k], lr.coef_[0, k:] * RULE_SCALE
-    # logit = ((x - mean) / std - pca.mean_) @ components.T @ w_pca + r @ w_rule + b
-    direction = pca.components_.T @ w_pca
-    weights = direction / std
-    bias = float(lr.intercept_[0] - (mean / std + pca.mean_) @ direction)
+    proj = Projection.fit(x, components)
+    lr = LogisticRegression(C=c, max_iter=5000).fit(np.c_[proj.transform(x), r * RULE_SCALE], y)
+    k = proj.components
+    weights, offset = proj.fold(lr.coef_[:, :k])
+    weights, w_rule = weights[0], lr.coef_[0, k:] * RULE_SCALE
+    bias = float(lr.intercept_[0] + offset[0])
     return {
         "format": FORMAT,
         "rule_features": list(RULE_FEATURES),

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from stancekit.errors import ConfigError, DataError
-from stancekit.modeling.entries import entry_fields, finite_numbers
+from stancekit.modeling.entries import Projection, entry_fields, finite_numbers
 
 FORMAT = "stancekit-stance-readout"
 
@@ -68,28 +68,22 @@ def fit_arrays(
     """Standardize -> PCA (``components``; 0: none) -> multinomial logistic regression over the components and the
     standardized head logits, folded into one ``(n_labels, width + n_labels)`` matrix over ``[feats, logits]``.
     ``sample_weight`` weighs the pairs in the regression (``benchmarks/stance_readout_sweep.py``)."""
-    from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
 
-    f_mean, f_std = feats.mean(0), feats.std(0) + 1e-6
     l_mean, l_std = logits.mean(0), logits.std(0) + 1e-6
     cols = [(logits - l_mean) / l_std]
-    pca = None
-    if components:
-        z = (feats - f_mean) / f_std
-        pca = PCA(min(components, z.shape[0] - 1, z.shape[1]), random_state=0).fit(z)
-        cols.insert(0, pca.transform(z))
+    proj = Projection.fit(feats, components) if components else None
+    if proj is not None:
+        cols.insert(0, proj.transform(feats))
     if len(np.unique(y)) != n_labels:
         raise DataError(f"the stance read-out's training pairs must hold all {n_labels} stance labels")
     lr = LogisticRegression(C=c, max_iter=5000).fit(np.concatenate(cols, 1), y, sample_weight=sample_weight)
-    coef, intercept = lr.coef_, lr.intercept_
-    k = pca.n_components_ if pca is not None else 0
+    coef, bias = lr.coef_, lr.intercept_.copy()
+    k = proj.components if proj is not None else 0
     w_feat = np.zeros((n_labels, feats.shape[1]))
-    bias = intercept.copy()
     if k:
-        direction = coef[:, :k] @ pca.components_  # (n_labels, width) over standardized features
-        w_feat = direction / f_std
-        bias -= direction @ (f_mean / f_std + pca.mean_)
+        w_feat, offset = proj.fold(coef[:, :k])
+        bias += offset
     w_logit = coef[:, k:] / l_std
     bias -= w_logit @ l_mean
     weights = np.concatenate([w_feat, w_logit], 1)
