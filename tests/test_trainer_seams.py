@@ -210,3 +210,32 @@ def test_teacher_logits_are_cached_per_teacher_and_example(tiny_model_path, tmp_
     fetch(str(tiny_model_path), same_spans_other_marks, "cpu")
     assert calls[2] == ["A said B."]
     assert len(list((tmp_path / "cache").glob("teacher-*.npz"))) == 1  # one file per teacher and device
+
+
+def test_teacher_cache_survives_post_hoc_fits_but_not_new_weights(tiny_model_path, tmp_path):
+    """Refitting a teacher's read-out, probe or calibration leaves its raw logits, hence its cache, as they were;
+    other weights or another device do not."""
+    import json
+    import shutil
+
+    from stancekit.training.distill import POST_HOC, teacher_digest
+
+    folder = tmp_path / "teacher"
+    shutil.copytree(tiny_model_path, folder)
+    before = teacher_digest(folder)
+    cfg_path = folder / "stancekit_config.json"
+    cfg = json.loads(cfg_path.read_text())
+    for key in POST_HOC:
+        cfg[key] = {"refitted": key}
+    cfg_path.write_text(json.dumps(cfg))
+    (folder / "training_metrics.json").write_text(json.dumps({"refit": True}))
+    assert teacher_digest(folder) == before
+    cfg["marking"] = "first" if cfg.get("marking") != "first" else "all"  # read by every forward pass
+    cfg_path.write_text(json.dumps(cfg))
+    assert teacher_digest(folder) != before
+    shutil.copy(tiny_model_path / "stancekit_config.json", cfg_path)
+    assert teacher_digest(folder) == before
+    with (folder / "model.safetensors").open("ab") as f:
+        f.write(b"\0")
+    assert teacher_digest(folder) != before
+    assert teacher_digest(tiny_model_path, "meta") != teacher_digest(tiny_model_path, "cpu")

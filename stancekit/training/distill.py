@@ -65,28 +65,47 @@ def _example_key(ex: Example, teacher_cfg=None) -> str:
     return hashlib.sha256(json.dumps(key if conv is None else [*key, conv]).encode()).hexdigest()[:32]
 
 
+# what the folder's config holds but the teacher's raw logits never read: entries fitted after training (the
+# calibration, the holder probe, the article read-out) and its training record
+POST_HOC = ("temperatures", "biases", "holder_probe", "stance_readout")
+NOT_READ = ("training_metrics.json",)
+
+
+def teacher_digest(model_dir: Path, device: torch.device | str = "cpu") -> str:
+    """What the teacher's raw logits depend on: its weights, tokenizer and config less :data:`POST_HOC`, and the
+    device type. A read-out or holder probe refitted on the teacher (``stancekit fit-readout``) keeps the cache."""
+    from stancekit.identity import file_sha256
+    from stancekit.modeling.checkpoint import CONFIG_FILE
+
+    digest = hashlib.sha256()
+    for f in sorted(Path(model_dir).iterdir()):
+        if not f.is_file() or f.suffix not in (".json", ".safetensors") or f.name in NOT_READ:
+            continue
+        if f.name == CONFIG_FILE:
+            cfg = {k: v for k, v in json.loads(f.read_text(encoding="utf-8")).items() if k not in POST_HOC}
+            digest.update(f"{f.name}:{json.dumps(cfg, sort_keys=True)}".encode())
+        else:
+            digest.update(f"{f.name}:{file_sha256(f)}".encode())
+    digest.update(torch.device(device).type.encode())
+    return digest.hexdigest()[:32]
+
+
 def cached(fetch, folder: str | Path):
     """``fetch`` (a teacher-logits function) with a disk cache in ``folder``, kept per example.
 
     Why: on a CPU the teacher's pass over the training set is the slowest step before training starts
     (news-base over ~12k examples takes tens of minutes); a rerun with the same teacher reads the file, and a
     training mix that grows (new annotations, a different draw) sends only its new examples to the teacher.
-    One file per teacher: its name hashes the teacher folder's files and the device type; inside, each
-    example's logits are keyed by a hash of its text and spans.
+    One file per teacher: its name is :func:`teacher_digest`; inside, each example's logits are keyed by a hash
+    of its text and spans.
     """
     folder = Path(folder)
 
     def fetch_cached(teacher: str, examples: Sequence[Example], device="cpu"):
-        from stancekit.identity import file_sha256
         from stancekit.modeling.checkpoint import find_model, read_config
 
-        digest = hashlib.sha256()
         model_dir = Path(find_model(teacher))
-        for f in sorted(model_dir.iterdir()):
-            if f.is_file() and f.suffix in (".json", ".safetensors"):
-                digest.update(f"{f.name}:{file_sha256(f)}".encode())
-        digest.update(torch.device(device).type.encode())
-        path = folder / f"teacher-{digest.hexdigest()[:32]}.npz"
+        path = folder / f"teacher-{teacher_digest(model_dir, device)}.npz"
         stored: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if path.is_file():
             with np.load(path) as z:
