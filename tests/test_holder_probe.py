@@ -120,6 +120,7 @@ def test_fit_folds_scaling_pca_and_regression_into_one_linear_map():
         ({"weights": [1.0, float("nan")]}, "holder_probe.weights"),
         ({"rule_weights": [0.0]}, "holder_probe.rule_weights"),
         ({"bias": "1"}, "holder_probe.bias"),
+        ({"bias": -1e300}, "holder_probe.bias"),  # -inf once in float32
     ],
 )
 def test_check_probe_names_the_bad_field(change, field):

@@ -18,20 +18,24 @@ def _data(n=300, width=20, seed=0):
     return feats, logits, y
 
 
-@pytest.mark.parametrize("components", [0, 8])
-def test_fit_folds_scaling_pca_and_regression_into_one_matrix(components):
+@pytest.mark.parametrize("components, balance", [(0, 0.0), (8, 0.0), (8, 0.5)])
+def test_fit_folds_scaling_pca_and_regression_into_one_matrix(components, balance):
     from sklearn.decomposition import PCA
     from sklearn.linear_model import LogisticRegression
 
+    from stancekit.modeling.stance_readout import balanced_weights
+
     feats, logits, y = _data()
-    entry = fit_arrays(feats, logits, y, components, 0.3, 3)
+    weights = balanced_weights(y, 3, balance)
+    assert (weights is None) == (balance == 0)
+    entry = fit_arrays(feats, logits, y, components, 0.3, 3, sample_weight=weights)
     check_readout(entry, "here", 3)
     cols = [(logits - logits.mean(0)) / (logits.std(0) + 1e-6)]
     if components:
         z = (feats - feats.mean(0)) / (feats.std(0) + 1e-6)
         cols.insert(0, PCA(components, random_state=0).fit(z).transform(z))
     x = np.concatenate(cols, 1)
-    want = LogisticRegression(C=0.3, max_iter=5000).fit(x, y).decision_function(x)
+    want = LogisticRegression(C=0.3, max_iter=5000).fit(x, y, sample_weight=weights).decision_function(x)
     np.testing.assert_allclose(apply_arrays(entry, feats, logits), want, atol=1e-3)
     assert entry["components"] == components and len(entry["weights"][0]) == feats.shape[1] + 3
 
@@ -50,6 +54,8 @@ def test_fit_needs_every_label():
         ({"weights": [[0.0] * 5, [0.0] * 5, [0.0] * 4]}, "stance_readout.weights"),
         ({"weights": [[0.0] * 3] * 3}, "stance_readout.weights"),
         ({"weights": [[0.0] * 4 + [float("inf")]] * 3}, "stance_readout.weights"),
+        ({"weights": [[0.0] * 4 + [1e300]] * 3}, "stance_readout.weights"),  # inf once in float32
+        ({"bias": [1e39, 0.0, 0.0]}, "stance_readout.bias"),
         ({"bias": [0.0, 0.0]}, "stance_readout.bias"),
         ({"bias": [0.0, "1", 0.0]}, "stance_readout.bias"),
     ],
@@ -157,13 +163,32 @@ def test_fit_readout_writes_the_readout_into_the_folder(tiny_model_path, tmp_pat
     assert cfg.temperatures["stance"] == pytest.approx(metrics["stance_temperature"], abs=1e-4)
     assert json.loads((folder / "training_metrics.json").read_text("utf-8"))["stance_readout"] == metrics
     assert TrainConfig.from_yaml(folder / "train.yaml").stance_readout is True
+    assert "stance" not in cfg.biases  # the read-out has its own bias
     an = stancekit.load(str(folder))
     assert an.config.stance_readout == cfg.stance_readout
     doc = an.analyze('"Smith has failed us," Jones said.')
     assert [len(s.stances) for s in doc.sentences] == [2]
+    text, spans = ['"Smith has failed us," Jones said.'], [[(1, 6), (23, 28)]]
+    own, head = an.logits(text, spans)[0][0], an.logits(text, spans, readout=False)[0][0]
+    np.testing.assert_allclose(
+        own, apply_arrays(cfg.stance_readout, an.logits(text, spans, features=True)[2][0], head), atol=1e-4
+    )
+    assert not np.allclose(own, head)
     # a second fit reads the head, not the first read-out: the same entry again
     assert fit_readout(folder, str(shared_data), labels=labels) == metrics
     assert read_config(folder).stance_readout == cfg.stance_readout
+
+    # recalibrating the folder leaves the default convention's stance calibration to the read-out
+    from stancekit.training.trainer import recalibrate
+
+    yaml_path = folder / "train.yaml"
+    yaml_path.write_text(
+        TrainConfig(**{**TrainConfig.from_yaml(yaml_path).__dict__, "dev_sets": ["articlestance-dev"]}).to_yaml()
+    )
+    refit = recalibrate(folder, data_dir=str(shared_data), mode="temperature+bias")
+    after = read_config(folder)
+    assert "stance" not in refit["calibration"] and "stance" not in after.biases
+    assert after.temperatures["stance"] == pytest.approx(metrics["stance_temperature"], abs=1e-4)
 
 
 def test_a_teachers_readout_is_not_a_distillation_target(tiny_model_path, tmp_path):

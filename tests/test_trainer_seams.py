@@ -9,6 +9,7 @@ import pytest
 import torch
 
 from stancekit.data.examples import Example
+from stancekit.errors import ConfigError
 from stancekit.labels import EDITORIAL_LABELS, STANCE_LABELS
 from stancekit.modeling.inputs import IGNORE
 from stancekit.training.config import TrainConfig
@@ -239,3 +240,6 @@ def test_teacher_cache_survives_post_hoc_fits_but_not_new_weights(tiny_model_pat
         f.write(b"\0")
     assert teacher_digest(folder) != before
     assert teacher_digest(tiny_model_path, "meta") != teacher_digest(tiny_model_path, "cpu")
+    cfg_path.write_text("{not json")
+    with pytest.raises(ConfigError, match="stancekit_config.json: not valid JSON"):
+        teacher_digest(folder)

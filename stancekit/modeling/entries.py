@@ -27,9 +27,16 @@ def entry_fields(data, where, field: str, fmt: str) -> Callable[[str, str], Conf
     return bad
 
 
+#: the entries are applied in float32: a larger finite number would turn into inf there
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
 def finite_numbers(values: Iterable) -> bool:
-    """Every value is an int or float (not a bool) and finite."""
-    return all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in values)
+    """Every value is an int or float (not a bool), finite, and finite in float32 too."""
+    return all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and abs(v) <= FLOAT32_MAX
+        for v in values
+    )
 
 
 @dataclass

@@ -73,9 +73,9 @@ def check_probe(data, where) -> None:
         if not isinstance(w, list) or not w or (n is not None and len(w) != n):
             raise bad(name, "a non-empty list of numbers" if n is None else f"a list of {n} numbers")
         if not finite_numbers(w):
-            raise bad(name, "finite numbers")
+            raise bad(name, "finite numbers within float32's range")
     if not finite_numbers([data.get("bias")]):
-        raise bad("bias", "a finite number")
+        raise bad("bias", "a finite number within float32's range")
 
 
 @dataclass(frozen=True)

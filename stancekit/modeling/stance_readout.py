@@ -42,7 +42,7 @@ def check_readout(data, where, n_labels: int) -> None:
         raise bad("bias", f"a list of {n_labels} numbers")
     for name, values in (("weights", [v for r in w for v in r]), ("bias", b)):
         if not finite_numbers(values):
-            raise bad(name, "finite numbers")
+            raise bad(name, "finite numbers within float32's range")
 
 
 def check_width(entry: dict, hidden: int, n_labels: int, where) -> None:

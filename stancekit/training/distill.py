@@ -74,6 +74,7 @@ NOT_READ = ("training_metrics.json",)
 def teacher_digest(model_dir: Path, device: torch.device | str = "cpu") -> str:
     """What the teacher's raw logits depend on: its weights, tokenizer and config less :data:`POST_HOC`, and the
     device type. A read-out or holder probe refitted on the teacher (``stancekit fit-readout``) keeps the cache."""
+    from stancekit.errors import ConfigError
     from stancekit.identity import file_sha256
     from stancekit.modeling.checkpoint import CONFIG_FILE
 
@@ -82,7 +83,13 @@ def teacher_digest(model_dir: Path, device: torch.device | str = "cpu") -> str:
         if not f.is_file() or f.suffix not in (".json", ".safetensors") or f.name in NOT_READ:
             continue
         if f.name == CONFIG_FILE:
-            cfg = {k: v for k, v in json.loads(f.read_text(encoding="utf-8")).items() if k not in POST_HOC}
+            try:
+                cfg = json.loads(f.read_text(encoding="utf-8"))
+            except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                raise ConfigError(f"{f}: not valid JSON ({exc})") from exc
+            if not isinstance(cfg, dict):
+                raise ConfigError(f"{f}: must hold a JSON object")
+            cfg = {k: v for k, v in cfg.items() if k not in POST_HOC}
             digest.update(f"{f.name}:{json.dumps(cfg, sort_keys=True)}".encode())
         else:
             digest.update(f"{f.name}:{file_sha256(f)}".encode())

@@ -709,6 +709,9 @@ def calibrate(collected: dict[str, tuple], model_cfg: ModelConfig, mode: str = "
 def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "temperature+bias") -> dict:
     """Refit a saved model's calibration on its dev sets (from its train.yaml); rewrite stancekit_config.json.
 
+    A model with an article read-out keeps the default convention's stance calibration the read-out was given
+    (:func:`stancekit.training.readout.fit_readout` refits it with the read-out).
+
     The folder's ``train.yaml`` and the config recorded in ``training_metrics.json`` take the new mode
     too, so rerunning the folder's config reproduces the folder, calibration included.
     """
@@ -724,7 +727,15 @@ def recalibrate(folder: str | Path, data_dir: str | None = None, mode: str = "te
     report_ex = build_examples(run_cfg, cfg.report_sets, segmenter, finder)
     predictor = Predictor(network, tokenizer, model_cfg, batch_size=64)
     dev_logits = labelled_logits(predictor, dev_ex)
+    readout_t = model_cfg.temperatures.get("stance") if model_cfg.stance_readout else None
     result = calibrate(dev_logits, model_cfg, mode)
+    if readout_t is not None:
+        # the default convention's stance calibration belongs to the article read-out (its temperature, fitted on
+        # its articlestance-dev logits, and no class bias: stancekit.training.readout); fit-readout refits it
+        model_cfg.temperatures["stance"] = readout_t
+        model_cfg.biases.pop("stance", None)
+        result.pop("stance", None)
+        log.info("stance: the article read-out's temperature %.3f kept (stancekit fit-readout refits it)", readout_t)
     write_config(model_cfg, folder)
     metrics_path = folder / "training_metrics.json"
     metrics = json.loads(metrics_path.read_text("utf-8")) if metrics_path.exists() else {}
