@@ -7,8 +7,9 @@ alone (written while reading these sentences, so an in-sample figure), of the pr
 features, and of the probe with them, each pair predicted by a probe fitted on the other folds (folds group
 pairs by sentence) and decided as ``analyze()`` decides (:meth:`HolderProbe.decide`). The fitting is the
 library's (:func:`stancekit.modeling.holder_probe._fit`), over every grid point of ``fit_holder_probe``.
-The test split is not read. Results:
-``benchmarks/results/holders-probe.md``.
+``--learning-curve`` instead fits the probe (rules included, 64 components, C 0.1) on a share of each fold's
+training sentences (a quarter, a half, three quarters: three random draws each; all), to ask whether more annotated
+pairs would move holder kind. The test split is not read. Results: ``benchmarks/results/holders-probe.md``.
 """
 
 from __future__ import annotations
@@ -29,9 +30,37 @@ def folds(groups: list[str], k: int = 5) -> list[np.ndarray]:
     return np.array([order[g] for g in groups])
 
 
+def cross_fitted(x, r, y, holding, sentences, fold, train_mask, components: int = 64, c: float = 0.1) -> np.ndarray:
+    """Each pair's holder kind (True: source) from a probe fitted on the other folds' pairs that ``train_mask``
+    keeps, decided as ``analyze()`` decides."""
+    pred = np.zeros(len(y), dtype=bool)
+    for f in np.unique(fold):
+        tr, te = (fold != f) & train_mask, fold == f
+        probe = HolderProbe.from_config(_fit(x[tr], r[tr], y[tr], components, c))
+        idx = np.flatnonzero(te)
+        said = decisions(probe, x[te], r[te], [holding[i] for i in idx], [sentences[i] for i in idx])
+        pred[te] = [d is not None for d in said]
+    return pred
+
+
+def learning_curve(x, r, y, holding, sentences, sids: list[str]) -> None:
+    fold = folds(sids)
+    order = list(dict.fromkeys(sids))
+    rng = np.random.default_rng(0)
+    for share in (0.25, 0.5, 0.75, 1.0):
+        accs = []
+        for _ in range(3 if share < 1 else 1):
+            kept = set(rng.permutation(order)[: int(round(share * len(order)))])
+            mask = np.array([s in kept for s in sids])
+            accs.append(float(np.mean(cross_fitted(x, r, y, holding, sentences, fold, mask) == y)))
+        draws = ", ".join(f"{a:.3f}" for a in accs)
+        print(f"  {share:.0%} of the training sentences: holder kind {np.mean(accs):.3f} ({draws})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("models", nargs="+")
+    ap.add_argument("--learning-curve", action="store_true", help="holder kind against the share of training pairs")
     args = ap.parse_args()
     pairs = [p for split in ("train", "dev") for p in load_pairs(split) if p.get("actor")]
     actors = PipelineMentions()
@@ -44,19 +73,16 @@ def main() -> None:
         y = np.array([pairs[i]["holder"] == "source" for i in keep], dtype=int)
         fold = folds([pairs[i]["sid"] for i in keep])
         print(f"{model}: {len(y)} polar pairs; rules alone {np.mean(r[:, 0] == y):.3f}")
+        if args.learning_curve:
+            learning_curve(x, r, y, holding, sentences, [pairs[i]["sid"] for i in keep])
+            continue
+        every = np.ones(len(y), dtype=bool)
         for components in GRID_COMPONENTS:
             for c in GRID_C:
-                cells = []
-                for with_rules in (False, True):
-                    pred = np.zeros(len(y), dtype=bool)
-                    for f in range(5):
-                        tr, te = fold != f, fold == f
-                        rt, re = (r[tr], r[te]) if with_rules else (0 * r[tr], 0 * r[te])
-                        probe = HolderProbe.from_config(_fit(x[tr], rt, y[tr], components, c))
-                        idx = np.flatnonzero(te)
-                        said = decisions(probe, x[te], re, [holding[i] for i in idx], [sentences[i] for i in idx])
-                        pred[te] = [d is not None for d in said]
-                    cells.append(f"{np.mean(pred == y):.3f}")
+                cells = [
+                    f"{np.mean(cross_fitted(x, rules, y, holding, sentences, fold, every, components, c) == y):.3f}"
+                    for rules in (0 * r, r)
+                ]
                 print(f"  components={components} C={c}: probe alone {cells[0]}, probe + rules {cells[1]}")
 
 
