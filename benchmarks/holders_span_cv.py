@@ -169,7 +169,6 @@ def main() -> None:
         "write them there (the combination can then be rerun without training)",
     )
     args = ap.parse_args()
-    torch.set_num_threads(max(1, torch.get_num_threads()))
 
     everything = [p for split in ("train", "dev") for p in load_pairs(split) if p.get("actor")]
     rules = predict_holders_with_words(everything)  # the rules alone, as the bench scores them
